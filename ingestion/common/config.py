@@ -1,0 +1,40 @@
+"""Project paths and environment defaults shared by the CLI, the sources and the tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: Environment that turns every tool's telemetry off. Applied by `disable_telemetry()`
+#: and by the Makefile, so nothing in the front door phones home.
+TELEMETRY_OFF = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "RUNTIME__DLTHUB_TELEMETRY": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+}
+
+
+def disable_telemetry() -> None:
+    for key, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(key, value)
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file: `AI_ROI_DUCKDB_PATH` or `warehouse/ai_roi.duckdb` under the project."""
+    configured = os.environ.get("AI_ROI_DUCKDB_PATH")
+    path = Path(configured) if configured else PROJECT_ROOT / "warehouse" / "ai_roi.duckdb"
+    return path if path.is_absolute() else (PROJECT_ROOT / path)
+
+
+def pipelines_dir() -> Path:
+    """Where dlt keeps pipeline state: beside the warehouse file, so one file set is one install."""
+    configured = os.environ.get("AI_ROI_PIPELINES_DIR")
+    return Path(configured) if configured else warehouse_path().parent / ".dlt_pipelines"
+
+
+def dataset_name(source: str) -> str:
+    """The DuckDB schema a source loads into; equal to the dbt source schema."""
+    return f"raw_{source}"

@@ -1,0 +1,40 @@
+"""Errors that name the source, the record or table, the field and the rule broken."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class IngestionError(Exception):
+    """Base class: every message starts with the source name."""
+
+
+class SourceError(IngestionError):
+    """A source could not fetch or parse what the vendor returned."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"[{source}] {message}")
+        self.source = source
+
+
+class MalformedRecordError(IngestionError):
+    """A record broke the source's schema: nothing from the run is loaded."""
+
+    def __init__(self, source: str, table: str, key: object, field: str, rule: str) -> None:
+        super().__init__(
+            f"[{source}] malformed record in table '{table}' (key {key!r}): field '{field}' {rule}"
+        )
+        self.source = source
+        self.table = table
+        self.key = key
+        self.field = field
+        self.rule = rule
+
+
+class ValidationFailedError(IngestionError):
+    """One or more Great Expectations checks failed on freshly loaded raw tables."""
+
+    def __init__(self, failures: Sequence[object]) -> None:
+        lines = [str(f) for f in failures]
+        super().__init__("data validation failed:\n  " + "\n  ".join(lines))
+        self.failures = list(failures)

@@ -1,0 +1,232 @@
+"""One HTTP client for every REST source: auth, bounded rate-limit retries, and pagination.
+
+Pagination styles used by the vendors this project reads:
+- `paginate_link`: RFC 5988 `Link: <...>; rel="next"` headers (GitHub).
+- `paginate_token`: a `nextPageToken` in the body (Jira Cloud `search/jql`).
+- `paginate_offset`: `limit`/`offset` with a `more` flag (PagerDuty).
+
+Secrets: the token only ever travels in a header; error messages carry the path,
+never headers, and `redact()` scrubs the token from any text we print.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+
+from ingestion.common.errors import SourceError
+
+RETRY_STATUSES = {500, 502, 503, 504}
+
+
+def parse_link_header(value: str | None) -> dict[str, str]:
+    """`<https://x?page=2>; rel="next", <...>; rel="last"` -> {"next": url, "last": url}."""
+    links: dict[str, str] = {}
+    if not value:
+        return links
+    for part in value.split(","):
+        section = part.split(";")
+        if len(section) < 2:
+            continue
+        url = section[0].strip().strip("<>")
+        for param in section[1:]:
+            name, _, rel = param.strip().partition("=")
+            if name == "rel":
+                links[rel.strip('"')] = url
+    return links
+
+
+class ApiClient:
+    """A small `requests` wrapper shared by the REST sources.
+
+    Rate limits: a 429, or a 403 whose `X-RateLimit-Remaining` is 0 or that carries
+    `Retry-After`, waits (`Retry-After` seconds, else until `X-RateLimit-Reset`) and
+    retries, at most `max_retries` times and never longer than `max_wait_seconds` a wait.
+    5xx answers are retried with a short backoff. Anything else raises `SourceError`.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        base_url: str,
+        *,
+        token: str | None = None,
+        auth_header: str = "Authorization",
+        auth_prefix: str = "Bearer ",
+        headers: dict[str, str] | None = None,
+        max_retries: int = 5,
+        max_wait_seconds: float = 60.0,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        on_page: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self.source = source
+        self.base_url = base_url.rstrip("/") + "/"
+        self._token = token
+        self.session = requests.Session()
+        self.session.headers.update(
+            {"Accept": "application/json", "User-Agent": "ai-roi-ingestion"}
+        )
+        if headers:
+            self.session.headers.update(headers)
+        if token:
+            self.session.headers[auth_header] = f"{auth_prefix}{token}"
+        self.max_retries = max_retries
+        self.max_wait_seconds = max_wait_seconds
+        self.timeout = timeout
+        self._sleep = sleep
+        self._on_page = on_page
+        self.requests_made = 0
+
+    # -- plumbing ---------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    def _wait_seconds(self, response: requests.Response) -> float | None:
+        """Seconds to wait before retrying a rate-limited answer, or None if it is not one."""
+        status = response.status_code
+        retry_after = response.headers.get("Retry-After")
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        limited = status == 429 or (status == 403 and (retry_after is not None or remaining == "0"))
+        if not limited:
+            return None
+        if retry_after is not None:
+            try:
+                return max(0.0, float(retry_after))
+            except ValueError:
+                return 1.0
+        reset = response.headers.get("X-RateLimit-Reset")
+        if reset is not None:
+            try:
+                return max(0.0, float(reset) - time.time())
+            except ValueError:
+                return 1.0
+        return 1.0
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> requests.Response:
+        url = self.url(path)
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self.session.get(url, params=params, timeout=self.timeout)
+            except requests.RequestException as exc:
+                if attempt < self.max_retries:
+                    self._sleep(min(2.0**attempt * 0.1, self.max_wait_seconds))
+                    continue
+                raise SourceError(
+                    self.source, f"GET {path} failed: {self.redact(str(exc))}"
+                ) from None
+            self.requests_made += 1
+            wait = self._wait_seconds(response)
+            if wait is not None:
+                if attempt >= self.max_retries:
+                    raise SourceError(
+                        self.source,
+                        f"GET {path}: still rate limited after {self.max_retries} retries "
+                        f"(HTTP {response.status_code})",
+                    )
+                if wait > self.max_wait_seconds:
+                    raise SourceError(
+                        self.source,
+                        f"GET {path}: rate limit resets in {wait:.0f}s, more than the "
+                        f"{self.max_wait_seconds:.0f}s this run may wait",
+                    )
+                self._sleep(wait)
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
+                self._sleep(min(2.0**attempt * 0.1, self.max_wait_seconds))
+                continue
+            if response.status_code >= 400:
+                raise SourceError(
+                    self.source,
+                    f"GET {path} answered HTTP {response.status_code}: {self.redact(response.text[:200])}",
+                )
+            return response
+        raise SourceError(self.source, f"GET {path}: gave up after {self.max_retries} retries")
+
+    def decode(self, response: requests.Response, path: str, page: int = 1) -> Any:
+        try:
+            return response.json()
+        except (ValueError, json.JSONDecodeError):
+            raise SourceError(
+                self.source,
+                f"GET {path} page {page}: response is not valid JSON "
+                f"(starts {self.redact(response.text[:60])!r})",
+            ) from None
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self.decode(self.get(path, params), path)
+
+    def _page_done(self, path: str, rows: int) -> None:
+        if self._on_page:
+            self._on_page(path, rows)
+
+    # -- pagination -------------------------------------------------------------
+    def paginate_link(
+        self, path: str, params: dict[str, Any] | None = None, items_key: str | None = None
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Follow `Link: rel="next"` until it is absent. Yields one list of items per page."""
+        next_url: str | None = path
+        next_params = params
+        page = 0
+        while next_url:
+            page += 1
+            response = self.get(next_url, next_params)
+            body = self.decode(response, path, page)
+            items = body.get(items_key, []) if items_key else body
+            if not isinstance(items, list):
+                raise SourceError(self.source, f"GET {path} page {page}: expected a list of items")
+            self._page_done(path, len(items))
+            yield items
+            next_url = parse_link_header(response.headers.get("Link")).get("next")
+            next_params = None  # the next link carries the query string
+
+    def paginate_token(
+        self,
+        path: str,
+        params: dict[str, Any],
+        items_key: str,
+        token_field: str = "nextPageToken",
+        token_param: str = "nextPageToken",
+        last_field: str = "isLast",
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Follow a next-page token in the body (Jira Cloud)."""
+        query = dict(params)
+        page = 0
+        while True:
+            page += 1
+            body = self.decode(self.get(path, query), path, page)
+            items = body.get(items_key) or []
+            self._page_done(path, len(items))
+            yield items
+            token = body.get(token_field)
+            if body.get(last_field, token is None) or not token:
+                return
+            query[token_param] = token
+
+    def paginate_offset(
+        self, path: str, params: dict[str, Any], items_key: str, limit: int = 100
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Follow `limit`/`offset` while the body says `more` (PagerDuty)."""
+        offset = 0
+        page = 0
+        while True:
+            page += 1
+            body = self.decode(
+                self.get(path, {**params, "limit": limit, "offset": offset}), path, page
+            )
+            items = body.get(items_key) or []
+            self._page_done(path, len(items))
+            yield items
+            if not body.get("more") or not items:
+                return
+            offset += len(items)

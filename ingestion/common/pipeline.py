@@ -1,0 +1,125 @@
+"""Run one dlt source into the DuckDB warehouse, all-or-nothing, with progress.
+
+- One pipeline per source (`ai_roi_<source>`), dataset `raw_<source>`, state kept in
+  `pipelines_dir()` beside the warehouse file.
+- A pending load package left by an earlier failed run is dropped first, so a failure
+  never blocks the next run.
+- A failure in extract or normalize (for example a `MalformedRecordError`) drops the
+  package it left, so nothing from that run reaches the warehouse; the error names the
+  source, table, record key and field.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dlt
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from ingestion.common.config import dataset_name, disable_telemetry, pipelines_dir, warehouse_path
+from ingestion.common.errors import IngestionError, SourceError
+
+Printer = Callable[[str], None]
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    load_id: str | None
+    row_counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.row_counts.values())
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted(t for t, n in self.row_counts.items() if n > 0)
+
+
+class Progress:
+    """Throttled per-resource progress lines: `[github] pull_requests: 1,200 rows, 12 pages`."""
+
+    def __init__(self, source: str, printer: Printer = print, every_seconds: float = 2.0) -> None:
+        self.source = source
+        self.printer = printer
+        self.every = every_seconds
+        self.rows: dict[str, int] = {}
+        self.pages: dict[str, int] = {}
+        self._last = 0.0
+
+    def add(self, resource: str, rows: int) -> None:
+        self.rows[resource] = self.rows.get(resource, 0) + rows
+        self.pages[resource] = self.pages.get(resource, 0) + 1
+        now = time.monotonic()
+        if now - self._last >= self.every:
+            self._last = now
+            self.printer(
+                f"  [{self.source}] {resource}: {self.rows[resource]:,} rows, {self.pages[resource]:,} pages"
+            )
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = exc
+    while True:
+        nxt = seen.__cause__ or seen.__context__
+        if nxt is None or nxt is seen:
+            return seen
+        if isinstance(seen, IngestionError):
+            return seen
+        seen = nxt
+
+
+def make_pipeline(
+    source_name: str, db_path: Path | None = None, state_dir: Path | None = None
+) -> Any:
+    disable_telemetry()
+    db = Path(db_path or warehouse_path())
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=f"ai_roi_{source_name}",
+        destination=dlt.destinations.duckdb(str(db)),
+        dataset_name=dataset_name(source_name),
+        pipelines_dir=str(state_dir or pipelines_dir()),
+    )
+
+
+def run_source(
+    source_name: str,
+    source: Any,
+    *,
+    db_path: Path | None = None,
+    state_dir: Path | None = None,
+    printer: Printer = print,
+) -> LoadSummary:
+    """Extract, normalize and load `source`; return rows loaded per table in this run."""
+    started = time.monotonic()
+    pipeline = make_pipeline(source_name, db_path, state_dir)
+    if pipeline.has_pending_data:
+        printer(f"  [{source_name}] dropping a pending load package left by an earlier failed run")
+        pipeline.drop_pending_packages()
+    try:
+        info = pipeline.run(source)
+    except PipelineStepFailed as exc:
+        pipeline.drop_pending_packages()
+        cause = _root_cause(exc)
+        if isinstance(cause, IngestionError):
+            raise cause from None
+        raise SourceError(source_name, f"{exc.step} step failed: {cause}") from None
+    except IngestionError:
+        pipeline.drop_pending_packages()
+        raise
+    counts: dict[str, int] = {}
+    trace = pipeline.last_trace
+    normalize_info = getattr(trace, "last_normalize_info", None) if trace else None
+    if normalize_info is not None:
+        for table, count in (normalize_info.row_counts or {}).items():
+            if not table.startswith("_dlt"):
+                counts[table] = counts.get(table, 0) + int(count)
+    load_id = info.loads_ids[-1] if info and info.loads_ids else None
+    return LoadSummary(source_name, load_id, counts, time.monotonic() - started)

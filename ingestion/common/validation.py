@@ -1,0 +1,282 @@
+"""Great Expectations checks on raw tables, run right after a source loads.
+
+Each source package has an `expectations.py` with `SUITES: list[TableSuite]`. A suite
+names a raw table, its key columns (used to show sample failing keys) and a list of
+`Check`s. The runner reads the table from DuckDB into pandas and validates it with GX's
+pandas datasource (GX's SQL datasource returns empty results with duckdb-engine: rows
+are read after the connection closes). A failed check raises `ValidationFailedError`
+listing table, column, rule, failing count and sample keys, so the orchestrator stops
+before dbt and the marts keep their last good state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingestion.common.config import dataset_name, disable_telemetry, warehouse_path
+from ingestion.common.errors import ValidationFailedError
+
+EARLIEST_VALID = "2000-01-01"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation: the GX class name, its kwargs and a human-readable rule."""
+
+    expectation: str
+    kwargs: dict[str, Any]
+    rule: str
+
+    @property
+    def column(self) -> str:
+        kw = self.kwargs
+        return kw.get("column") or ",".join(
+            str(v) for v in (kw.get("column_list") or [kw.get("column_A"), kw.get("column_B")]) if v
+        )
+
+
+# -- the vocabulary sources use to declare their checks ------------------------------
+def not_null(column: str) -> Check:
+    return Check("ExpectColumnValuesToNotBeNull", {"column": column}, "must not be null")
+
+
+def unique(*columns: str) -> Check:
+    if len(columns) == 1:
+        return Check("ExpectColumnValuesToBeUnique", {"column": columns[0]}, "must be unique")
+    return Check(
+        "ExpectCompoundColumnsToBeUnique",
+        {"column_list": list(columns)},
+        f"({', '.join(columns)}) must be unique together",
+    )
+
+
+def between(column: str, min_value: Any = None, max_value: Any = None) -> Check:
+    return Check(
+        "ExpectColumnValuesToBeBetween",
+        {"column": column, "min_value": min_value, "max_value": max_value},
+        f"must be between {min_value} and {max_value}",
+    )
+
+
+def non_negative(column: str) -> Check:
+    return between(column, 0, None)
+
+
+def in_set(column: str, values: Iterable[Any]) -> Check:
+    vals = sorted(values)
+    return Check(
+        "ExpectColumnValuesToBeInSet",
+        {"column": column, "value_set": vals},
+        f"must be one of {vals}",
+    )
+
+
+def a_at_least_b(column_a: str, column_b: str) -> Check:
+    return Check(
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        {
+            "column_A": column_a,
+            "column_B": column_b,
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        f"{column_a} must be >= {column_b}",
+    )
+
+
+def sane_timestamp(column: str) -> Check:
+    """Not before 2000 and not in the future (checked as of validation time)."""
+    return Check(
+        "ExpectColumnValuesToBeBetween",
+        {"column": column, "min_value": "__earliest__", "max_value": "__now__"},
+        f"must be between {EARLIEST_VALID} and now",
+    )
+
+
+@dataclass(frozen=True)
+class TableSuite:
+    table: str
+    key: Sequence[str]
+    checks: Sequence[Check] = field(default_factory=tuple)
+    #: optional SQL select list override, e.g. to compute columns from child tables
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    source: str
+    table: str
+    column: str
+    rule: str
+    failing: int
+    sample_keys: list[Any]
+
+    def __str__(self) -> str:
+        sample = ", ".join(repr(k) for k in self.sample_keys) or "-"
+        return (
+            f"raw_{self.source}.{self.table}.{self.column}: {self.rule} "
+            f"({self.failing} failing rows; sample keys: {sample})"
+        )
+
+
+@dataclass
+class ValidationReport:
+    tables_checked: list[str]
+    checks_run: int
+    failures: list[Failure]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+_CONTEXT: Any = None
+
+
+def _context() -> Any:
+    global _CONTEXT
+    if _CONTEXT is None:
+        disable_telemetry()
+        os.environ.setdefault("TQDM_DISABLE", "1")
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        _CONTEXT = gx.get_context(mode="ephemeral")
+        _CONTEXT.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+    return _CONTEXT
+
+
+def _resolve(kwargs: dict[str, Any], now: Any, earliest: Any) -> dict[str, Any]:
+    sentinels = {"__now__": now, "__earliest__": earliest}
+    return {k: sentinels.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
+
+
+def _signature(kind: str, kwargs: dict[str, Any], declared: dict[str, Any]) -> str:
+    """Identify an expectation by type and the kwargs its Check declared (results come unordered)."""
+    picked = {k: str(kwargs.get(k)) for k in sorted(declared)}
+    return f"{kind}:{picked}"
+
+
+def _sample_keys(result: dict[str, Any], key: Sequence[str], limit: int = 5) -> list[Any]:
+    rows = result.get("unexpected_index_list") or []
+    keys: list[Any] = []
+    for row in rows[:limit]:
+        if isinstance(row, dict):
+            values = tuple(_plain(row.get(k)) for k in key)
+            keys.append(values[0] if len(values) == 1 else values)
+    return keys
+
+
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def validate_tables(
+    source: str,
+    suites: Sequence[TableSuite],
+    *,
+    tables: Iterable[str] | None = None,
+    db_path: Path | None = None,
+    printer: Callable[[str], None] = print,
+    raise_on_failure: bool = True,
+) -> ValidationReport:
+    """Validate the raw tables of `source` (only `tables` when given) and report failures."""
+    import great_expectations as gx
+    import pandas as pd
+
+    wanted = set(tables) if tables is not None else None
+    selected = [s for s in suites if wanted is None or s.table in wanted]
+    schema = dataset_name(source)
+    failures: list[Failure] = []
+    checked: list[str] = []
+    checks_run = 0
+    if not selected:
+        return ValidationReport([], 0, [])
+    context = _context()
+    datasource_name = f"raw_{source}"
+    try:
+        datasource = context.data_sources.get(datasource_name)
+    except (KeyError, ValueError):
+        datasource = context.data_sources.add_pandas(datasource_name)
+    con = duckdb.connect(str(db_path or warehouse_path()), read_only=True)
+    try:
+        existing = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = ?", [schema]
+            ).fetchall()
+        }
+        for suite in selected:
+            if suite.table not in existing:
+                continue
+            frame = con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df()
+            now = pd.Timestamp.now(tz="UTC")
+            earliest = pd.Timestamp(EARLIEST_VALID, tz="UTC")
+            gx_suite = gx.ExpectationSuite(name=f"{schema}.{suite.table}")
+            by_signature: dict[str, Check] = {}
+            for check in suite.checks:
+                expectation_cls = getattr(gx.expectations, check.expectation)
+                expectation = expectation_cls(**_resolve(check.kwargs, now, earliest))
+                gx_suite.add_expectation(expectation)
+                config = expectation.configuration
+                by_signature[_signature(config.type, config.kwargs, check.kwargs)] = check
+            asset_name = suite.table
+            try:
+                asset = datasource.get_asset(asset_name)
+            except (LookupError, ValueError):
+                asset = datasource.add_dataframe_asset(asset_name)
+            try:
+                batch_definition = asset.get_batch_definition("whole")
+            except (KeyError, ValueError):
+                batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+            batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(
+                gx_suite,
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": list(suite.key),
+                    "partial_unexpected_count": 5,
+                },
+            )
+            checks_run += len(suite.checks)
+            checked.append(suite.table)
+            for outcome in result.results:
+                if outcome.success:
+                    continue
+                config = outcome.expectation_config
+                check = next(
+                    c
+                    for c in suite.checks
+                    if by_signature.get(_signature(config.type, config.kwargs, c.kwargs)) is c
+                )
+                res = outcome.result or {}
+                failing = res.get("unexpected_count")
+                if failing is None:
+                    failing = len(res.get("unexpected_index_list") or []) or 1
+                failures.append(
+                    Failure(
+                        source,
+                        suite.table,
+                        check.column,
+                        check.rule,
+                        int(failing),
+                        _sample_keys(res, suite.key),
+                    )
+                )
+    finally:
+        con.close()
+    report = ValidationReport(checked, checks_run, failures)
+    status = "ok" if report.ok else f"{len(failures)} FAILED"
+    printer(f"  [{source}] validated {len(checked)} tables, {checks_run} checks: {status}")
+    if failures and raise_on_failure:
+        raise ValidationFailedError(failures)
+    return report

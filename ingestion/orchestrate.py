@@ -1,0 +1,135 @@
+"""Run sources, validate what they loaded, build the warehouse, print the scorecard.
+
+This is the job an orchestrator schedules (`ai-roi run --all && ai-roi build`), and the
+body of `make demo` (`ai-roi demo`), which points the very same sources at the demo
+organisation served by a local HTTP server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF, warehouse_path
+from ingestion.common.errors import IngestionError
+from ingestion.common.pipeline import LoadSummary, run_source
+from ingestion.common.validation import ValidationReport, validate_tables
+from ingestion.sources import SOURCE_NAMES
+
+Printer = Callable[[str], None]
+
+
+def load_source_module(name: str) -> ModuleType:
+    if name not in SOURCE_NAMES:
+        raise IngestionError(f"unknown source {name!r}; known: {', '.join(SOURCE_NAMES)}")
+    return importlib.import_module(f"ingestion.sources.{name}")
+
+
+def ingest(
+    name: str,
+    config: Mapping[str, Any] | None = None,
+    *,
+    validate: bool = True,
+    db_path: Path | None = None,
+    printer: Printer = print,
+) -> tuple[LoadSummary, ValidationReport | None]:
+    """Load one source (config from arguments, else dlt config/secrets), then validate it."""
+    module = load_source_module(name)
+    printer(f"==> ingest {name}")
+    summary = run_source(
+        name, module.source(**dict(config or {})), db_path=db_path, printer=printer
+    )
+    loaded = ", ".join(
+        f"{table} {rows:,}" for table, rows in sorted(summary.row_counts.items()) if rows
+    )
+    printer(
+        f"  [{name}] loaded {summary.total_rows:,} rows in {summary.seconds:.1f}s"
+        + (f" ({loaded})" if loaded else " (nothing new)")
+    )
+    report = None
+    if validate:
+        report = validate_tables(name, module.SUITES, db_path=db_path, printer=printer)
+    return summary, report
+
+
+def ingest_many(
+    configs: Mapping[str, Mapping[str, Any]],
+    *,
+    validate: bool = True,
+    db_path: Path | None = None,
+    printer: Printer = print,
+) -> dict[str, LoadSummary]:
+    """Load several sources; stop at the first failure (load or validation) before dbt runs."""
+    summaries: dict[str, LoadSummary] = {}
+    for name, config in configs.items():
+        summary, _ = ingest(name, config, validate=validate, db_path=db_path, printer=printer)
+        summaries[name] = summary
+    return summaries
+
+
+def dbt_env(db_path: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(TELEMETRY_OFF)
+    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT))
+    env["AI_ROI_DUCKDB_PATH"] = str(db_path or warehouse_path())
+    return env
+
+
+def dbt(
+    args: Iterable[str],
+    *,
+    db_path: Path | None = None,
+    printer: Printer = print,
+    quiet: bool = False,
+    extra_env: Mapping[str, str] | None = None,
+) -> None:
+    """Run a dbt command in the project; raise with dbt's own output when it fails."""
+    executable = Path(sys.executable).with_name("dbt")
+    command = [str(executable) if executable.exists() else "dbt", *args]
+    env = dbt_env(db_path)
+    if extra_env:
+        env.update(extra_env)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        line = line.rstrip()
+        lines.append(line)
+        if not quiet and _worth_showing(line):
+            printer(f"  {line}")
+    code = process.wait()
+    if code != 0:
+        tail = "\n".join(lines[-60:])
+        raise IngestionError(f"dbt {' '.join(args)} failed (exit {code}):\n{tail}")
+    printer(f"  dbt {args[0] if args else ''} finished in {time.monotonic() - started:.1f}s")
+
+
+def _worth_showing(line: str) -> bool:
+    """dbt's progress lines, without the per-node chatter of hundreds of tests."""
+    keep = ("Found ", "Finished running", "Completed", "Done.", "ERROR", "FAIL", "WARN", "Failure")
+    return any(token in line for token in keep)
+
+
+def build(
+    *, db_path: Path | None = None, printer: Printer = print, select: str | None = None
+) -> None:
+    printer("==> dbt build")
+    args = ["build", "--fail-fast"]
+    if select:
+        args += ["--select", select]
+    dbt(args, db_path=db_path, printer=printer)

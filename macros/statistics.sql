@@ -1,0 +1,21 @@
+{#- Continuous median and percentiles (spec: percentile_cont). -#}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'ai_roi')(expression, 0.5)) }}
+{%- endmacro %}
+
+{% macro percentile(expression, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'ai_roi')(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_cont(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__percentile_cont(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+{#- A ratio that is null (never 0, never an error) when the denominator is 0 or null. -#}
+{% macro safe_divide(numerator, denominator) -%}
+    (cast({{ numerator }} as {{ dbt.type_float() }}) / nullif({{ denominator }}, 0))
+{%- endmacro %}

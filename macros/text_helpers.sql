@@ -1,0 +1,26 @@
+{#- First match of a regular expression (or null). DuckDB: regexp_extract returns '' on no match. -#}
+{% macro regex_extract(column, pattern) -%}
+    {{ return(adapter.dispatch('regex_extract', 'ai_roi')(column, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_extract(column, pattern) -%}
+    regexp_substr({{ column }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro duckdb__regex_extract(column, pattern) -%}
+    nullif(regexp_extract({{ column }}, '{{ pattern }}'), '')
+{%- endmacro %}
+
+{#- True when `column` (lower-cased) contains `pattern_column` (already lower-case). -#}
+{% macro contains_text(column, pattern_column) -%}
+    (strpos(lower({{ column }}), {{ pattern_column }}) > 0)
+{%- endmacro %}
+
+{#- Epoch-seconds string (dlt's _dlt_load_id) to a timestamp. -#}
+{% macro load_id_to_timestamp(column) -%}
+    {{ return(adapter.dispatch('load_id_to_timestamp', 'ai_roi')(column)) }}
+{%- endmacro %}
+
+{% macro default__load_id_to_timestamp(column) -%}
+    to_timestamp(cast({{ column }} as {{ dbt.type_float() }}))
+{%- endmacro %}

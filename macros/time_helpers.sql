@@ -1,0 +1,44 @@
+{#- Durations in hours (double) between two timestamps; null when either is null. -#}
+{% macro hours_between(start_ts, end_ts) -%}
+    ({{ dbt.datediff(start_ts, end_ts, 'second') }} / 3600.0)
+{%- endmacro %}
+
+{#- A duration in hours, or null when negative (a stage that "ended before it began"). -#}
+{% macro non_negative_hours(start_ts, end_ts) -%}
+    case
+        when {{ start_ts }} is null or {{ end_ts }} is null then null
+        when {{ end_ts }} < {{ start_ts }} then null
+        else {{ hours_between(start_ts, end_ts) }}
+    end
+{%- endmacro %}
+
+{#- Cast a loaded timestamp (timestamptz) to a naive UTC timestamp. -#}
+{% macro to_utc(column) -%}
+    {{ return(adapter.dispatch('to_utc', 'ai_roi')(column)) }}
+{%- endmacro %}
+
+{% macro default__to_utc(column) -%}
+    cast({{ column }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro duckdb__to_utc(column) -%}
+    cast(timezone('UTC', cast({{ column }} as timestamptz)) as timestamp)
+{%- endmacro %}
+
+{#- Monday of the ISO week of a date/timestamp, as a date. -#}
+{% macro week_start(column) -%}
+    cast({{ dbt.date_trunc('week', column) }} as date)
+{%- endmacro %}
+
+{% macro month_start(column) -%}
+    cast({{ dbt.date_trunc('month', column) }} as date)
+{%- endmacro %}
+
+{#- ISO day of week, Monday = 1 ... Sunday = 7. -#}
+{% macro iso_day_of_week(column) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'ai_roi')(column)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(column) -%}
+    extract(isodow from {{ column }})
+{%- endmacro %}

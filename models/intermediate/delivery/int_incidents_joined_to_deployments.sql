@@ -1,0 +1,94 @@
+{#-
+    Incident -> causing deployment (METRICS.md, change failure rate), one row per incident.
+    The incident belongs to its service's team (service_ownership, pagerduty_service).
+    1. `explicit`: the incident names a deployment id, or a commit SHA (prefix >= 7) that
+       a production deployment of the same team deployed;
+    2. `attribution_window`: else the latest successful production deployment of a
+       repository owned by the same team that finished before the incident started and
+       within var('incident_attribution_window_hours');
+    3. otherwise unlinked (`link_method = 'none'`).
+-#}
+with
+
+incidents as (
+    select * from {{ ref('stg_incidents__incidents') }}
+),
+
+ownership as (
+    select * from {{ ref('stg_files__service_ownerships') }}
+    where service_type = 'pagerduty_service'
+),
+
+deployments as (
+    select * from {{ ref('int_deployments_production') }}
+    where finished_at is not null
+),
+
+incidents_with_team as (
+    select
+        incidents.*,
+        ownership.team_name
+    from incidents
+    left join ownership
+        on incidents.service_name = ownership.service_name
+        or incidents.service_id = ownership.service_name
+),
+
+explicit_matches as (
+    select
+        incidents_with_team.incident_id,
+        deployments.deployment_id,
+        row_number() over (
+            partition by incidents_with_team.incident_id
+            order by deployments.finished_at desc, deployments.deployment_id desc
+        ) as match_rank
+    from incidents_with_team
+    inner join deployments
+        on cast(deployments.deployment_id as {{ dbt.type_string() }}) = incidents_with_team.deployment_reference
+        or (
+            {{ dbt.length('incidents_with_team.commit_reference') }} >= 7
+            and deployments.deployed_sha like lower(incidents_with_team.commit_reference) || '%'
+            and deployments.owner_team_name = incidents_with_team.team_name
+        )
+),
+
+window_matches as (
+    select
+        incidents_with_team.incident_id,
+        deployments.deployment_id,
+        row_number() over (
+            partition by incidents_with_team.incident_id
+            order by deployments.finished_at desc, deployments.deployment_id desc
+        ) as match_rank
+    from incidents_with_team
+    inner join deployments
+        on deployments.owner_team_name = incidents_with_team.team_name
+        and deployments.is_successful
+        and deployments.finished_at <= incidents_with_team.started_at
+        and deployments.finished_at >= {{ dbt.dateadd('hour', -1 * var('incident_attribution_window_hours'), 'incidents_with_team.started_at') }}
+),
+
+final as (
+    select
+        incidents_with_team.incident_id,
+        incidents_with_team.team_name,
+        incidents_with_team.service_name,
+        incidents_with_team.urgency,
+        incidents_with_team.incident_status,
+        incidents_with_team.started_at,
+        incidents_with_team.resolved_at,
+        {{ non_negative_hours('incidents_with_team.started_at', 'incidents_with_team.resolved_at') }} as time_to_restore_hours,
+        coalesce(explicit_matches.deployment_id, window_matches.deployment_id) as deployment_id,
+        case
+            when explicit_matches.deployment_id is not null then 'explicit'
+            when window_matches.deployment_id is not null then 'attribution_window'
+            else 'none'
+        end as link_method
+    from incidents_with_team
+    left join explicit_matches
+        on incidents_with_team.incident_id = explicit_matches.incident_id and explicit_matches.match_rank = 1
+    left join window_matches
+        on incidents_with_team.incident_id = window_matches.incident_id and window_matches.match_rank = 1
+)
+
+select * from final

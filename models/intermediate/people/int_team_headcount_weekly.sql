@@ -1,0 +1,39 @@
+{#-
+    Rostered human members per team-week: anyone whose membership overlaps the ISO week
+    (Monday-Sunday). This is the "active engineer" count for per-engineer-week rates and
+    the group size for privacy suppression (var('min_group_size')).
+-#}
+with
+
+memberships as (
+    select * from {{ ref('int_team_memberships') }}
+    where account_kind = 'human'
+),
+
+weeks as (
+    select distinct week_start
+    from {{ ref('int_calendar_days') }}
+),
+
+observation as (
+    select * from {{ ref('int_observation_window') }}
+),
+
+final as (
+    select
+        memberships.team_name,
+        weeks.week_start,
+        count(distinct memberships.person_id) as rostered_members,
+        count(distinct memberships.person_id) < {{ var('min_group_size') }} as is_below_min_group_size
+    from weeks
+    inner join memberships
+        on memberships.valid_from <= cast({{ dbt.dateadd('day', 6, 'weeks.week_start') }} as date)
+        and memberships.valid_to > weeks.week_start
+    cross join observation
+    where
+        weeks.week_start >= {{ week_start('observation.observation_start_date') }}
+        and weeks.week_start <= observation.observation_end_date
+    group by memberships.team_name, weeks.week_start
+)
+
+select * from final

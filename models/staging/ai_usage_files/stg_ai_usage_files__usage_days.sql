@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ optional_source('ai_usage_files', 'ai_usage_daily', {'usage_date': 'date', 'tool': 'varchar', 'user_login': 'varchar', 'team': 'varchar', 'subject': 'varchar', 'suggestions_shown': 'bigint', 'suggestions_accepted': 'bigint', 'lines_suggested': 'bigint', 'lines_accepted': 'bigint', 'chat_sessions': 'bigint', 'agent_sessions': 'bigint', 'tokens': 'bigint', 'cost_usd': 'decimal(18, 4)', '_dlt_load_id': 'varchar', '_dlt_id': 'varchar'}) }}
+),
+
+deduplicated as (
+    {{ deduplicate('source', ['usage_date', 'tool', 'subject']) }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        {{ pseudonymize('subject') }} as subject_id,
+        {{ pseudonymize('user_login') }} as person_id,
+        team as team_name,
+        lower(tool) as ai_tool,
+
+        ---------- numerics
+        cast(suggestions_shown as bigint) as suggestions_shown,
+        cast(suggestions_accepted as bigint) as suggestions_accepted,
+        cast(lines_suggested as bigint) as lines_suggested,
+        cast(lines_accepted as bigint) as lines_accepted,
+        cast(chat_sessions as bigint) as chat_sessions,
+        cast(agent_sessions as bigint) as agent_sessions,
+        cast(tokens as bigint) as tokens,
+        cast(cost_usd as decimal(18, 4)) as cost_usd,
+
+        ---------- dates
+        cast(usage_date as date) as usage_date
+
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('files', 'ai_rollout') }}
+),
+
+deduplicated as (
+    {{ deduplicate('source', ['team', 'tool']) }}
+),
+
+renamed as (
+    select
+        team as team_name,
+        lower(tool) as ai_tool,
+        lower(cohort) as cohort,
+        cast(rollout_date as date) as rollout_date
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('files', 'kpis') }}
+),
+
+deduplicated as (
+    {{ deduplicate('source', ['month', 'metric_name', 'product_area']) }}
+),
+
+renamed as (
+    select
+        {{ month_start('month') }} as kpi_month,
+        lower(metric_name) as metric_name,
+        coalesce(product_area, 'all') as product_area,
+        cast(value as {{ dbt.type_float() }}) as kpi_value
+    from deduplicated
+)
+
+select * from renamed

@@ -1,0 +1,29 @@
+with
+
+source as (
+    select * from {{ source('files', 'surveys') }}
+),
+
+deduplicated as (
+    {{ deduplicate('source', ['response_id']) }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        response_id,
+        team as team_name,
+
+        ---------- numerics
+        cast(friction_score as {{ dbt.type_float() }}) as friction_score,
+        cast(satisfaction_score as {{ dbt.type_float() }}) as satisfaction_score,
+        cast(ai_trust_score as {{ dbt.type_float() }}) as ai_trust_score,
+        cast(hours_saved_per_week as {{ dbt.type_float() }}) as self_reported_hours_saved_per_week,
+
+        ---------- dates
+        cast(response_date as date) as response_date
+
+    from deduplicated
+)
+
+select * from renamed
