@@ -12,9 +12,11 @@ class IngestionError(Exception):
 class SourceError(IngestionError):
     """A source could not fetch or parse what the vendor returned."""
 
-    def __init__(self, source: str, message: str) -> None:
+    def __init__(self, source: str, message: str, status: int | None = None) -> None:
         super().__init__(f"[{source}] {message}")
         self.source = source
+        #: the HTTP status when the error is a vendor's answer (e.g. 404 = no data that day)
+        self.status = status
 
 
 class MalformedRecordError(IngestionError):

@@ -149,6 +149,7 @@ class ApiClient:
                 raise SourceError(
                     self.source,
                     f"GET {path} answered HTTP {response.status_code}: {self.redact(response.text[:200])}",
+                    status=response.status_code,
                 )
             return response
         raise SourceError(self.source, f"GET {path}: gave up after {self.max_retries} retries")

@@ -102,17 +102,17 @@ def run_source(
     pipeline = make_pipeline(source_name, db_path, state_dir)
     if pipeline.has_pending_data:
         printer(f"  [{source_name}] dropping a pending load package left by an earlier failed run")
-        pipeline.drop_pending_packages()
+        pipeline.abort_packages()
     try:
         info = pipeline.run(source)
     except PipelineStepFailed as exc:
-        pipeline.drop_pending_packages()
+        pipeline.abort_packages()
         cause = _root_cause(exc)
         if isinstance(cause, IngestionError):
             raise cause from None
         raise SourceError(source_name, f"{exc.step} step failed: {cause}") from None
     except IngestionError:
-        pipeline.drop_pending_packages()
+        pipeline.abort_packages()
         raise
     counts: dict[str, int] = {}
     trace = pipeline.last_trace

@@ -175,6 +175,22 @@ def _sample_keys(result: dict[str, Any], key: Sequence[str], limit: int = 5) -> 
     return keys
 
 
+def _comparable(frame: Any) -> Any:
+    """DATE columns arrive as Python dates (object dtype); make them UTC timestamps so range
+    checks such as `sane_timestamp` compare like with like."""
+    import datetime as dt
+
+    import pandas as pd
+
+    for column in frame.columns:
+        if frame[column].dtype != object:
+            continue
+        sample = frame[column].dropna()
+        if len(sample) and isinstance(sample.iloc[0], dt.date) and not isinstance(sample.iloc[0], dt.datetime):
+            frame[column] = pd.to_datetime(frame[column]).dt.tz_localize("UTC")
+    return frame
+
+
 def _plain(value: Any) -> Any:
     item = getattr(value, "item", None)
     return item() if callable(item) else value
@@ -218,7 +234,7 @@ def validate_tables(
         for suite in selected:
             if suite.table not in existing:
                 continue
-            frame = con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df()
+            frame = _comparable(con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df())
             now = pd.Timestamp.now(tz="UTC")
             earliest = pd.Timestamp(EARLIEST_VALID, tz="UTC")
             gx_suite = gx.ExpectationSuite(name=f"{schema}.{suite.table}")

@@ -1,0 +1,1 @@
+"""Demo world generator and local vendor-API server for "acme"."""

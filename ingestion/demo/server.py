@@ -1,0 +1,658 @@
+"""A local stand-in for the GitHub, Copilot, Jira and PagerDuty APIs, serving a demo world.
+
+    with serve(Path("data/demo")) as api:
+        requests.get(f"{api.github_url}/orgs/acme/repos")
+
+or, from a shell: `python -m ingestion.demo.server --data data/demo --port 8765`.
+
+Paths, pagination and filters follow the vendors' public docs closely enough for the
+ingestion sources to run unchanged against it (see ingestion/demo/README.md).
+Everything is indexed in memory (per-repository data on first use), so thousands of
+requests are cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import math
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+RATE_LIMIT = 5000
+NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def _read_jsonl(path: Path) -> list[Any]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def parse_time(value: str) -> datetime:
+    """ISO 8601 (with Z, an offset, or a bare date; Jira's `+0100` too) -> aware UTC datetime."""
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    text = text.replace(" ", "T")
+    match = re.search(r"([+-]\d{2})(\d{2})$", text)
+    if match and not re.search(r"[+-]\d{2}:\d{2}$", text):
+        text = text[: match.start()] + f"{match.group(1)}:{match.group(2)}"
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class RepoData:
+    """One repository's PRs, details, comments, deployments and commits."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        gh = root / "api" / "github"
+        self.pulls = _read_jsonl(gh / "pulls" / f"{name}.jsonl")
+        self.pull_by_number = {p["number"]: p for p in self.pulls}
+        self.details = {d["number"]: d for d in _read_jsonl(gh / "pull_details" / f"{name}.jsonl")}
+        self.comments = _read_jsonl(gh / "review_comments" / f"{name}.jsonl")
+        self.deployments = sorted(
+            _read_jsonl(gh / "deployments" / f"{name}.jsonl"), key=lambda d: -d["id"]
+        )
+        self.statuses = {
+            s["deployment_id"]: s["statuses"]
+            for s in _read_jsonl(gh / "deployment_statuses" / f"{name}.jsonl")
+        }
+        commits = _read_jsonl(gh / "commits" / f"{name}.jsonl")
+        for commit in commits:
+            commit["_date"] = parse_time(commit["commit"]["committer"]["date"])
+        self.commits = sorted(commits, key=lambda c: (c["_date"], c["sha"]), reverse=True)
+        self.commit_by_sha = {c["sha"]: c for c in commits}
+
+
+class DemoWorld:
+    """The world files under `data_dir`, indexed for the server."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.root = Path(data_dir)
+        api = self.root / "api"
+        if not api.is_dir():
+            raise FileNotFoundError(
+                f"{api} not found: run `python -m ingestion.demo.generator --out {self.root}` first"
+            )
+        self.repos = _read_jsonl(api / "github" / "repos.jsonl")
+        self.repo_by_full_name = {r["full_name"]: r for r in self.repos}
+        self._repo_data: dict[str, RepoData] = {}
+        self._lock = threading.Lock()
+        self.seats = _read_jsonl(api / "copilot" / "seats.jsonl")
+        self.legacy = _read_jsonl(api / "copilot" / "metrics.jsonl")
+        self.org_reports = {
+            r["day"]: r for r in _read_jsonl(api / "copilot" / "organization-1-day.jsonl")
+        }
+        self.user_reports: dict[str, list[dict[str, Any]]] = {day: [] for day in self.org_reports}
+        for row in _read_jsonl(api / "copilot" / "users-1-day.jsonl"):
+            self.user_reports.setdefault(row["day"], []).append(row)
+        issues = _read_jsonl(api / "jira" / "issues.jsonl")
+        for issue in issues:
+            issue["_updated"] = parse_time(issue["fields"]["updated"])
+        self.issues = sorted(issues, key=lambda i: (i["_updated"], int(i["id"])))
+        statuses_path = api / "jira" / "statuses.json"
+        self.jira_statuses = json.loads(statuses_path.read_text()) if statuses_path.exists() else []
+        incidents = _read_jsonl(api / "pagerduty" / "incidents.jsonl")
+        for incident in incidents:
+            incident["_created"] = parse_time(incident["created_at"])
+        self.incidents = sorted(incidents, key=lambda i: (i["_created"], i["incident_number"]))
+        orgs = {r["owner"]["login"] for r in self.repos}
+        self.org = next(iter(sorted(orgs))) if orgs else "acme"
+
+    def repo(self, owner: str, name: str) -> RepoData:
+        full_name = f"{owner}/{name}"
+        if full_name not in self.repo_by_full_name:
+            raise ApiError(404, NOT_FOUND)
+        with self._lock:
+            data = self._repo_data.get(full_name)
+            if data is None:
+                data = RepoData(self.root, name)
+                self._repo_data[full_name] = data
+        return data
+
+
+def _public(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+
+class DemoServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self, address: tuple[str, int], world: DemoWorld, faults: dict[str, list[str]] | None
+    ) -> None:
+        super().__init__(address, _Handler)
+        self.world = world
+        self.faults = {k: list(v) for k, v in (faults or {}).items()}
+        self.fault_lock = threading.Lock()
+        self.hits: Counter[str] = Counter()
+        self.request_count = 0
+        self.reset_at = int(time.time()) + 3600
+        host, port = self.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
+
+    def take_fault(self, path: str) -> str | None:
+        with self.fault_lock:
+            self.hits[path] += 1
+            self.request_count += 1
+            for kind, paths in self.faults.items():
+                if path in paths:
+                    paths.remove(path)
+                    return kind
+        return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: DemoServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    # -- plumbing ---------------------------------------------------------------
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        path = parts.path.rstrip("/") or "/"
+        self.query = parse_qs(parts.query, keep_blank_values=True)
+        self.req_path = path
+        fault = self.server.take_fault(path)
+        try:
+            if fault == "rate_limit_once":
+                raise ApiError(
+                    403,
+                    {
+                        "message": "API rate limit exceeded",
+                        "documentation_url": "https://docs.github.com/rest",
+                    },
+                    {"Retry-After": "0", "X-RateLimit-Remaining": "0"},
+                )
+            if fault == "rate_limit_429_once":
+                raise ApiError(429, {"message": "Too Many Requests"}, {"Retry-After": "0"})
+            if fault == "server_error_once":
+                raise ApiError(500, {"message": "Server Error"})
+            self.route(path)
+        except ApiError as exc:
+            self.send_json(exc.body, exc.status, exc.headers)
+        except (ValueError, KeyError) as exc:
+            self.send_json({"message": f"Bad request: {exc}"}, 400)
+
+    def q(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+    def q_int(self, name: str, default: int) -> int:
+        value = self.q(name)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise ApiError(422, {"message": f"Invalid value for {name}: {value!r}"}) from None
+
+    def send_body(
+        self, body: bytes, status: int, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        remaining = max(0, RATE_LIMIT - 1 - self.server.request_count % RATE_LIMIT)
+        base_headers = {
+            "X-RateLimit-Limit": str(RATE_LIMIT),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(self.server.reset_at),
+        }
+        base_headers.update(headers or {})
+        for key, value in base_headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_json(self, obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
+        body = json.dumps(obj, separators=(",", ":")).encode()
+        self.send_body(body, status, "application/json; charset=utf-8", headers)
+
+    def page(
+        self, items: list[Any], default: int = 30, maximum: int = 100
+    ) -> tuple[list[Any], dict[str, str]]:
+        """GitHub pagination: `per_page`/`page` and an RFC 5988 Link header."""
+        per_page = min(max(self.q_int("per_page", default), 1), maximum)
+        page = max(self.q_int("page", 1), 1)
+        last = max(1, math.ceil(len(items) / per_page))
+        chunk = items[(page - 1) * per_page : page * per_page]
+        links = []
+        if page < last:
+            links.append(f'<{self.link(page + 1)}>; rel="next"')
+            links.append(f'<{self.link(last)}>; rel="last"')
+        if page > 1:
+            links.append(f'<{self.link(1)}>; rel="first"')
+            links.append(f'<{self.link(min(page - 1, last))}>; rel="prev"')
+        return chunk, ({"Link": ", ".join(links)} if links else {})
+
+    def link(self, page: int) -> str:
+        pairs = [(k, v) for k, values in self.query.items() if k != "page" for v in values]
+        pairs.append(("page", str(page)))
+        return f"{self.server.base_url}{self.req_path}?{urlencode(pairs)}"
+
+    # -- routing ----------------------------------------------------------------------
+    def route(self, path: str) -> None:
+        for prefix, handler in (
+            ("/github/", self.github),
+            ("/jira/", self.jira),
+            ("/pagerduty/", self.pagerduty),
+            ("/downloads/", self.downloads),
+        ):
+            if path.startswith(prefix):
+                handler(path[len(prefix) - 1 :].split("/")[1:])
+                return
+        raise ApiError(404, NOT_FOUND)
+
+    # -- GitHub and Copilot ------------------------------------------------------------
+    def github(self, seg: list[str]) -> None:
+        world = self.server.world
+        if len(seg) >= 2 and seg[0] == "orgs":
+            if seg[1] != world.org:
+                raise ApiError(404, NOT_FOUND)
+            rest = seg[2:]
+            if rest == ["repos"]:
+                return self.org_repos()
+            if rest[:1] == ["copilot"]:
+                return self.copilot(rest[1:])
+        if len(seg) >= 3 and seg[0] == "repos":
+            repo = world.repo(seg[1], seg[2])
+            rest = seg[3:]
+            if not rest:
+                return self.send_json(world.repo_by_full_name[f"{seg[1]}/{seg[2]}"])
+            if rest == ["pulls"]:
+                return self.pulls(repo)
+            if rest == ["pulls", "comments"]:
+                return self.review_comments(repo)
+            if len(rest) >= 2 and rest[0] == "pulls" and rest[1].isdigit():
+                return self.pull(repo, int(rest[1]), rest[2:])
+            if rest == ["deployments"]:
+                return self.deployments(repo)
+            if (
+                len(rest) == 3
+                and rest[0] == "deployments"
+                and rest[1].isdigit()
+                and rest[2] == "statuses"
+            ):
+                statuses = repo.statuses.get(int(rest[1]))
+                if statuses is None:
+                    raise ApiError(404, NOT_FOUND)
+                chunk, headers = self.page(statuses)
+                return self.send_json(chunk, headers=headers)
+            if rest == ["commits"]:
+                return self.commits(repo)
+            if len(rest) == 2 and rest[0] == "commits":
+                commit = repo.commit_by_sha.get(rest[1])
+                if commit is None:
+                    raise ApiError(404, NOT_FOUND)
+                return self.send_json(_public(commit))
+        raise ApiError(404, NOT_FOUND)
+
+    def org_repos(self) -> None:
+        repos = list(self.server.world.repos)
+        sort = self.q("sort", "full_name")
+        key = {"created": "created_at", "updated": "updated_at", "pushed": "pushed_at"}.get(
+            sort or "", "full_name"
+        )
+        default_direction = "asc" if key == "full_name" else "desc"
+        repos.sort(
+            key=lambda r: (r[key], r["id"]),
+            reverse=self.q("direction", default_direction) == "desc",
+        )
+        chunk, headers = self.page(repos)
+        self.send_json(chunk, headers=headers)
+
+    def pulls(self, repo: RepoData) -> None:
+        state = self.q("state", "open")
+        items = [p for p in repo.pulls if state == "all" or p["state"] == state]
+        sort = self.q("sort", "created")
+        key = {"updated": "updated_at", "created": "created_at"}.get(
+            sort or "created", "created_at"
+        )
+        default_direction = "desc" if key == "created_at" else "asc"
+        items.sort(
+            key=lambda p: (p[key], p["number"]),
+            reverse=self.q("direction", default_direction) == "desc",
+        )
+        chunk, headers = self.page(items)
+        self.send_json(chunk, headers=headers)
+
+    def pull(self, repo: RepoData, number: int, rest: list[str]) -> None:
+        pr = repo.pull_by_number.get(number)
+        details = repo.details.get(number)
+        if pr is None or details is None:
+            raise ApiError(404, NOT_FOUND)
+        if not rest:
+            files = details["files"]
+            full = dict(pr)
+            full.update(
+                merged=pr["merged_at"] is not None,
+                commits=len(details["commits"]),
+                additions=sum(f["additions"] for f in files),
+                deletions=sum(f["deletions"] for f in files),
+                changed_files=len(files),
+            )
+            return self.send_json(full)
+        if rest == ["commits"]:
+            chunk, headers = self.page(details["commits"], maximum=250)
+        elif rest == ["reviews"]:
+            chunk, headers = self.page(details["reviews"])
+        elif rest == ["files"]:
+            chunk, headers = self.page(details["files"], maximum=3000)
+        else:
+            raise ApiError(404, NOT_FOUND)
+        self.send_json(chunk, headers=headers)
+
+    def review_comments(self, repo: RepoData) -> None:
+        items = list(repo.comments)
+        since = self.q("since")
+        if since:
+            cutoff = parse_time(since)
+            items = [c for c in items if parse_time(c["updated_at"]) >= cutoff]
+        sort = self.q("sort")
+        if sort in ("created", "updated"):
+            key = f"{sort}_at"
+            items.sort(
+                key=lambda c: (c[key], c["id"]), reverse=self.q("direction", "asc") == "desc"
+            )
+        else:
+            items.sort(key=lambda c: c["id"])
+        chunk, headers = self.page(items)
+        self.send_json(chunk, headers=headers)
+
+    def deployments(self, repo: RepoData) -> None:
+        items = repo.deployments
+        for name in ("sha", "ref", "task", "environment"):
+            value = self.q(name)
+            if value:
+                items = [d for d in items if d[name] == value]
+        chunk, headers = self.page(items)
+        self.send_json(chunk, headers=headers)
+
+    def commits(self, repo: RepoData) -> None:
+        items = repo.commits
+        sha = self.q("sha")
+        if sha and sha in repo.commit_by_sha:
+            reachable: set[str] = set()
+            stack = [sha]
+            while stack:
+                current = stack.pop()
+                if current in reachable or current not in repo.commit_by_sha:
+                    continue
+                reachable.add(current)
+                stack.extend(p["sha"] for p in repo.commit_by_sha[current]["parents"])
+            items = [c for c in items if c["sha"] in reachable]
+        elif sha and sha != "main":
+            raise ApiError(404, {"message": "No commit found for SHA: " + sha})
+        since, until = self.q("since"), self.q("until")
+        if since:
+            low = parse_time(since)
+            items = [c for c in items if c["_date"] >= low]
+        if until:
+            high = parse_time(until)
+            items = [c for c in items if c["_date"] <= high]
+        author = self.q("author")
+        if author:
+            items = [c for c in items if (c.get("author") or {}).get("login") == author]
+        chunk, headers = self.page(items)
+        self.send_json([_public(c) for c in chunk], headers=headers)
+
+    def copilot(self, rest: list[str]) -> None:
+        world = self.server.world
+        if rest == ["billing", "seats"]:
+            chunk, headers = self.page(world.seats, default=50)
+            return self.send_json(
+                {"total_seats": len(world.seats), "seats": chunk}, headers=headers
+            )
+        if rest == ["metrics"]:
+            days = world.legacy
+            since, until = self.q("since"), self.q("until")
+            if since:
+                low = parse_time(since).date()
+                days = [d for d in days if date.fromisoformat(d["date"]) >= low]
+            if until:
+                high = parse_time(until).date()
+                days = [d for d in days if date.fromisoformat(d["date"]) <= high]
+            chunk, headers = self.page(days, default=28, maximum=100)
+            return self.send_json(chunk, headers=headers)
+        if (
+            len(rest) == 3
+            and rest[:2] == ["metrics", "reports"]
+            and rest[2] in ("organization-1-day", "users-1-day")
+        ):
+            day = self.q("day")
+            if not day:
+                raise ApiError(422, {"message": "Missing required parameter: day"})
+            if day not in world.org_reports:
+                raise ApiError(404, NOT_FOUND)
+            url = f"{self.server.base_url}/downloads/copilot/{rest[2]}/{day}.ndjson"
+            return self.send_json({"download_links": [url], "report_day": day})
+        raise ApiError(404, NOT_FOUND)
+
+    def downloads(self, seg: list[str]) -> None:
+        world = self.server.world
+        if len(seg) == 3 and seg[0] == "copilot" and seg[2].endswith(".ndjson"):
+            day = seg[2].removesuffix(".ndjson")
+            if day in world.org_reports:
+                rows = (
+                    [world.org_reports[day]]
+                    if seg[1] == "organization-1-day"
+                    else world.user_reports.get(day, [])
+                )
+                if seg[1] in ("organization-1-day", "users-1-day"):
+                    body = "".join(
+                        json.dumps(r, separators=(",", ":")) + "\n" for r in rows
+                    ).encode()
+                    return self.send_body(body, 200, "application/x-ndjson")
+        raise ApiError(404, NOT_FOUND)
+
+    # -- Jira ---------------------------------------------------------------------------
+    def jira(self, seg: list[str]) -> None:
+        world = self.server.world
+        if seg == ["rest", "api", "3", "status"]:
+            return self.send_json(world.jira_statuses)
+        if seg in (["rest", "api", "3", "search", "jql"], ["rest", "api", "3", "search"]):
+            return self.jira_search()
+        raise ApiError(404, {"errorMessages": ["Not Found"], "errors": {}})
+
+    def jira_search(self) -> None:
+        world = self.server.world
+        jql = self.q("jql", "") or ""
+        issues = world.issues
+        match = re.search(
+            r'updated\s*>=?\s*"?(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)"?',
+            jql,
+            re.IGNORECASE,
+        )
+        if match:
+            low = parse_time(match.group(1))
+            issues = [i for i in issues if i["_updated"] >= low]
+        projects = re.search(
+            r"project\s*(?:=\s*\"?([A-Z0-9_]+)\"?|in\s*\(([^)]*)\))", jql, re.IGNORECASE
+        )
+        if projects:
+            keys = {
+                p.strip().strip('"').upper()
+                for p in (projects.group(1) or projects.group(2)).split(",")
+            }
+            issues = [i for i in issues if i["key"].split("-")[0] in keys]
+        order = re.search(r"order\s+by\s+(\w+)(?:\s+(asc|desc))?", jql, re.IGNORECASE)
+        if (
+            order
+            and order.group(1).lower() == "updated"
+            and (order.group(2) or "asc").lower() == "desc"
+        ):
+            issues = list(reversed(issues))
+        max_results = min(max(self.q_int("maxResults", 50), 1), 5000)
+        token = self.q("nextPageToken")
+        offset = 0
+        if token:
+            try:
+                offset = int(
+                    base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:")
+                )
+            except ValueError:
+                raise ApiError(
+                    400, {"errorMessages": ["Invalid nextPageToken"], "errors": {}}
+                ) from None
+        chunk = issues[offset : offset + max_results]
+        fields_param = self.q("fields")
+        wanted = None
+        if fields_param and fields_param not in ("*all", "*navigable"):
+            wanted = {f.strip() for f in fields_param.split(",") if f.strip()}
+        expand = {e.strip() for e in (self.q("expand") or "").split(",")}
+        out = []
+        for issue in chunk:
+            obj = {k: v for k, v in issue.items() if not k.startswith("_") and k != "changelog"}
+            if wanted is not None:
+                obj["fields"] = {k: v for k, v in issue["fields"].items() if k in wanted}
+            if "changelog" in expand:
+                obj["changelog"] = issue["changelog"]
+            out.append(obj)
+        body: dict[str, Any] = {"issues": out, "isLast": offset + max_results >= len(issues)}
+        if not body["isLast"]:
+            body["nextPageToken"] = base64.urlsafe_b64encode(
+                f"offset:{offset + max_results}".encode()
+            ).decode()
+        self.send_json(body)
+
+    # -- PagerDuty -----------------------------------------------------------------------
+    def pagerduty(self, seg: list[str]) -> None:
+        if seg != ["incidents"]:
+            raise ApiError(404, {"error": {"message": "Not Found", "code": 2100}})
+        world = self.server.world
+        items = world.incidents
+        if self.q("date_range") != "all":
+            since, until = self.q("since"), self.q("until")
+            if since:
+                low = parse_time(since)
+                items = [i for i in items if i["_created"] >= low]
+            if until:
+                high = parse_time(until)
+                items = [i for i in items if i["_created"] < high]
+        statuses = set(self.query.get("statuses[]", []))
+        if statuses:
+            items = [i for i in items if i["status"] in statuses]
+        services = set(self.query.get("service_ids[]", []))
+        if services:
+            items = [i for i in items if i["service"]["id"] in services]
+        limit = min(max(self.q_int("limit", 25), 1), 100)
+        offset = max(self.q_int("offset", 0), 0)
+        chunk = items[offset : offset + limit]
+        self.send_json(
+            {
+                "incidents": [_public(i) for i in chunk],
+                "limit": limit,
+                "offset": offset,
+                "more": offset + limit < len(items),
+                "total": len(items),
+            }
+        )
+
+
+class ServerHandle:
+    """What `serve` yields: URLs for each vendor and request statistics."""
+
+    def __init__(self, server: DemoServer) -> None:
+        self._server = server
+        self.base_url = server.base_url
+        self.world = server.world
+
+    @property
+    def github_url(self) -> str:
+        return f"{self.base_url}/github"
+
+    @property
+    def jira_url(self) -> str:
+        return f"{self.base_url}/jira"
+
+    @property
+    def pagerduty_url(self) -> str:
+        return f"{self.base_url}/pagerduty"
+
+    @property
+    def hits(self) -> Counter[str]:
+        """Requests served, by path (query string excluded)."""
+        return self._server.hits
+
+    @property
+    def request_count(self) -> int:
+        return self._server.request_count
+
+
+@contextmanager
+def serve(
+    data_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: dict[str, list[str]] | None = None,
+) -> Iterator[ServerHandle]:
+    """Serve the world under `data_dir` from a daemon thread for the duration of the block.
+
+    `faults` injects one-shot failures by exact request path (query excluded):
+    `rate_limit_once` (403, `Retry-After: 0`, `X-RateLimit-Remaining: 0`),
+    `rate_limit_429_once` (429, `Retry-After: 0`) and `server_error_once` (500).
+    """
+    world = DemoWorld(Path(data_dir))
+    server = DemoServer((host, port), world, faults)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield ServerHandle(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ingestion.demo.server", description="Serve a demo world."
+    )
+    parser.add_argument("--data", type=Path, default=Path("data/demo"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    with serve(args.data, args.host, args.port) as api:
+        print(f"serving {args.data} at {api.base_url}")
+        print(
+            f"  GitHub/Copilot: {api.github_url}\n  Jira: {api.jira_url}\n  PagerDuty: {api.pagerduty_url}"
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

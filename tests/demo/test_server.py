@@ -1,0 +1,220 @@
+"""The demo API server: vendor pagination, filters, report downloads and fault injection."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from ingestion.demo.generator import generate
+from ingestion.demo.server import ServerHandle, serve
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo_api")
+    generate(root, seed=3, teams=3, team_size=(5, 6), months=5)
+    return root
+
+
+@pytest.fixture(scope="module")
+def api(data_dir: Path) -> Iterator[ServerHandle]:
+    with serve(data_dir) as handle:
+        yield handle
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
+def follow(url: str, params: dict[str, Any] | None = None) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    pages = 0
+    next_url: str | None = url
+    while next_url:
+        response = requests.get(next_url, params=params, timeout=10)
+        response.raise_for_status()
+        assert (
+            "X-RateLimit-Remaining" in response.headers and "X-RateLimit-Reset" in response.headers
+        )
+        items.extend(response.json())
+        pages += 1
+        next_url = response.links.get("next", {}).get("url")
+        params = None
+    return items, pages
+
+
+def test_urls(api: ServerHandle) -> None:
+    assert api.base_url.startswith("http://127.0.0.1:")
+    assert api.github_url == api.base_url + "/github"
+    assert api.jira_url == api.base_url + "/jira"
+    assert api.pagerduty_url == api.base_url + "/pagerduty"
+
+
+def test_pull_pagination_returns_every_pr_exactly_once(api: ServerHandle, data_dir: Path) -> None:
+    expected = {
+        p["number"] for p in read_jsonl(data_dir / "api/github/pulls/payments-service.jsonl")
+    }
+    url = f"{api.github_url}/repos/acme/payments-service/pulls"
+    params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 50}
+    items, pages = follow(url, params)
+    numbers = [p["number"] for p in items]
+    assert len(numbers) == len(set(numbers)) == len(expected)
+    assert set(numbers) == expected
+    assert pages == -(-len(expected) // 50)
+    updated = [p["updated_at"] for p in items]
+    assert updated == sorted(updated, reverse=True)
+    first = requests.get(url, params={**params, "page": 1}, timeout=10)
+    assert 'rel="next"' in first.headers["Link"] and 'rel="last"' in first.headers["Link"]
+    open_only, _ = follow(url, {"per_page": 100})
+    assert open_only and all(p["state"] == "open" for p in open_only)
+
+
+def test_pull_children_and_repo_endpoints(api: ServerHandle, data_dir: Path) -> None:
+    repos, _ = follow(f"{api.github_url}/orgs/acme/repos", {"per_page": 2})
+    assert [r["full_name"] for r in repos] == sorted(r["full_name"] for r in repos)
+    assert len(repos) == 3
+    pr = read_jsonl(data_dir / "api/github/pulls/search-service.jsonl")[5]
+    base = f"{api.github_url}/repos/acme/search-service/pulls/{pr['number']}"
+    commits, _ = follow(base + "/commits")
+    assert commits and all("sha" in c and c["parents"] for c in commits)
+    files, _ = follow(base + "/files")
+    assert files and {"filename", "status", "additions", "deletions", "changes"} <= set(files[0])
+    reviews, _ = follow(base + "/reviews")
+    assert isinstance(reviews, list)
+    comments, _ = follow(
+        f"{api.github_url}/repos/acme/search-service/pulls/comments",
+        {"since": "2026-09-01T00:00:00Z", "sort": "updated", "direction": "asc", "per_page": 100},
+    )
+    assert comments and all(c["updated_at"] >= "2026-09-01T00:00:00Z" for c in comments)
+    deployments, _ = follow(
+        f"{api.github_url}/repos/acme/search-service/deployments",
+        {"environment": "production", "per_page": 100},
+    )
+    assert deployments and all(d["environment"] == "production" for d in deployments)
+    statuses, _ = follow(
+        f"{api.github_url}/repos/acme/search-service/deployments/{deployments[0]['id']}/statuses"
+    )
+    assert statuses[-1]["state"] == "in_progress"
+    main, _ = follow(
+        f"{api.github_url}/repos/acme/search-service/commits",
+        {"sha": "main", "since": "2026-10-01T00:00:00Z", "per_page": 100},
+    )
+    assert main and all(c["commit"]["committer"]["date"] >= "2026-10-01" for c in main)
+    assert (
+        requests.get(f"{api.github_url}/repos/acme/nope-service/pulls", timeout=10).status_code
+        == 404
+    )
+
+
+def test_copilot_seats_metrics_and_reports(api: ServerHandle, data_dir: Path) -> None:
+    manifest = json.loads((data_dir / "manifest.json").read_text())
+    seats = requests.get(
+        f"{api.github_url}/orgs/acme/copilot/billing/seats", params={"per_page": 3}, timeout=10
+    )
+    body = seats.json()
+    assert (
+        body["total_seats"] > 3
+        and len(body["seats"]) == 3
+        and 'rel="next"' in seats.headers["Link"]
+    )
+    legacy, _ = follow(f"{api.github_url}/orgs/acme/copilot/metrics", {"per_page": 5})
+    assert legacy and all(day["date"] < manifest["copilot_reports_start"] for day in legacy)
+    day = manifest["copilot_reports_start"]
+    for report in ("organization-1-day", "users-1-day"):
+        response = requests.get(
+            f"{api.github_url}/orgs/acme/copilot/metrics/reports/{report}",
+            params={"day": day},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        links = response.json()["download_links"]
+        assert response.json()["report_day"] == day and links
+        download = requests.get(links[0], timeout=10)
+        assert download.status_code == 200
+        rows = [json.loads(line) for line in download.text.splitlines()]
+        assert all(r["day"] == day for r in rows)
+        if report == "organization-1-day":
+            assert len(rows) == 1 and "totals_by_feature" in rows[0]
+    missing = requests.get(
+        f"{api.github_url}/orgs/acme/copilot/metrics/reports/users-1-day",
+        params={"day": manifest["history"]["start_date"]},
+        timeout=10,
+    )
+    assert missing.status_code == 404
+
+
+def test_jira_token_paging_with_updated_filter(api: ServerHandle, data_dir: Path) -> None:
+    url = f"{api.jira_url}/rest/api/3/search/jql"
+    jql = 'updated >= "2026-09-15 00:00" ORDER BY updated ASC'
+    params: dict[str, Any] = {
+        "jql": jql,
+        "maxResults": 40,
+        "expand": "changelog",
+        "fields": "summary,status,updated",
+    }
+    keys: list[str] = []
+    pages = 0
+    while True:
+        body = requests.get(url, params=params, timeout=10).json()
+        pages += 1
+        keys.extend(issue["key"] for issue in body["issues"])
+        assert all(
+            "changelog" in issue and set(issue["fields"]) <= {"summary", "status", "updated"}
+            for issue in body["issues"]
+        )
+        if body["isLast"]:
+            assert "nextPageToken" not in body
+            break
+        params["nextPageToken"] = body["nextPageToken"]
+    assert pages > 1 and len(keys) == len(set(keys))
+    total = read_jsonl(data_dir / "api/jira/issues.jsonl")
+    assert 0 < len(keys) < len(total)
+    statuses = requests.get(f"{api.jira_url}/rest/api/3/status", timeout=10).json()
+    assert {s["statusCategory"]["key"] for s in statuses} == {"new", "indeterminate", "done"}
+
+
+def test_pagerduty_offset_paging(api: ServerHandle, data_dir: Path) -> None:
+    expected = read_jsonl(data_dir / "api/pagerduty/incidents.jsonl")
+    seen: list[str] = []
+    offset = 0
+    while True:
+        body = requests.get(
+            f"{api.pagerduty_url}/incidents",
+            params={"date_range": "all", "limit": 7, "offset": offset},
+            timeout=10,
+        ).json()
+        assert body["limit"] == 7 and body["offset"] == offset and body["total"] == len(expected)
+        seen.extend(i["id"] for i in body["incidents"])
+        if not body["more"]:
+            break
+        offset += len(body["incidents"])
+    assert sorted(seen) == sorted(i["id"] for i in expected)
+    since = sorted(i["created_at"] for i in expected)[len(expected) // 2]
+    body = requests.get(
+        f"{api.pagerduty_url}/incidents",
+        params={"since": since, "until": "2030-01-01T00:00:00Z", "limit": 100},
+        timeout=10,
+    ).json()
+    assert body["incidents"] and all(i["created_at"] >= since for i in body["incidents"])
+    resolved = requests.get(
+        f"{api.pagerduty_url}/incidents",
+        params={"statuses[]": "resolved", "date_range": "all", "limit": 100},
+        timeout=10,
+    ).json()
+    assert all(i["status"] == "resolved" for i in resolved["incidents"])
+
+
+def test_rate_limit_fault_answers_403_once_then_200(data_dir: Path) -> None:
+    with serve(data_dir, faults={"rate_limit_once": ["/github/orgs/acme/repos"]}) as api:
+        url = f"{api.github_url}/orgs/acme/repos"
+        first = requests.get(url, timeout=10)
+        assert first.status_code == 403
+        assert first.headers["Retry-After"] == "0" and first.headers["X-RateLimit-Remaining"] == "0"
+        second = requests.get(url, timeout=10)
+        assert second.status_code == 200 and len(second.json()) == 3
+        assert api.hits["/github/orgs/acme/repos"] == 2
