@@ -186,7 +186,11 @@ def _comparable(frame: Any) -> Any:
         if frame[column].dtype != object:
             continue
         sample = frame[column].dropna()
-        if len(sample) and isinstance(sample.iloc[0], dt.date) and not isinstance(sample.iloc[0], dt.datetime):
+        if (
+            len(sample)
+            and isinstance(sample.iloc[0], dt.date)
+            and not isinstance(sample.iloc[0], dt.datetime)
+        ):
             frame[column] = pd.to_datetime(frame[column]).dt.tz_localize("UTC")
     return frame
 
@@ -234,7 +238,9 @@ def validate_tables(
         for suite in selected:
             if suite.table not in existing:
                 continue
-            frame = _comparable(con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df())
+            frame = _comparable(
+                con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df()
+            )
             now = pd.Timestamp.now(tz="UTC")
             earliest = pd.Timestamp(EARLIEST_VALID, tz="UTC")
             gx_suite = gx.ExpectationSuite(name=f"{schema}.{suite.table}")
