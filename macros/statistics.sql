@@ -17,5 +17,18 @@
 
 {#- A ratio that is null (never 0, never an error) when the denominator is 0 or null. -#}
 {% macro safe_divide(numerator, denominator) -%}
-    (cast({{ numerator }} as {{ dbt.type_float() }}) / nullif({{ denominator }}, 0))
+    (cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0))
+{%- endmacro %}
+
+{#- 8-byte floating point, the type of every rate and duration the marts publish. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'ai_roi')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
 {%- endmacro %}

@@ -298,48 +298,45 @@ with_tiers as (
     {%- endfor %}
 ),
 
+{%- set delivery_columns = [
+    ('production_deployments', 'bigint'), ('successful_deployments', 'bigint'), ('deploy_days', 'bigint'),
+    ('deploy_days_per_week', type_double()), ('failed_deployments', 'bigint'), ('change_failure_rate', type_double()),
+    ('failed_deployment_recovery_median_hours', type_double()), ('deployed_pull_requests', 'bigint'),
+    ('lead_time_median_hours', type_double()), ('lead_time_p90_hours', type_double()),
+    ('commit_lead_time_median_hours', type_double()), ('incidents_resolved', 'bigint'),
+    ('time_to_restore_median_hours', type_double()), ('rework_deployments', 'bigint'), ('rework_rate', type_double()),
+    ('changed_lines', 'bigint'), ('churned_lines', 'bigint'), ('code_churn_rate', type_double()),
+    ('deployment_frequency_tier', dbt.type_string()), ('lead_time_for_changes_tier', dbt.type_string()),
+    ('change_failure_rate_tier', dbt.type_string()), ('time_to_restore_tier', dbt.type_string()),
+] %}
+{%- set people_columns = [
+    ('merged_pull_requests', 'bigint'), ('pr_throughput_per_engineer_week', type_double()),
+    ('ai_assisted_merged_pull_requests', 'bigint'), ('ai_assisted_pr_share', type_double()),
+    ('merged_without_review', 'bigint'), ('share_merged_without_review', type_double()),
+    ('cycle_time_median_hours', type_double()), ('coding_median_hours', type_double()),
+    ('pickup_median_hours', type_double()), ('review_median_hours', type_double()),
+    ('deploy_median_hours', type_double()), ('median_pr_size_ai_assisted', type_double()),
+    ('median_pr_size_not_ai_assisted', type_double()), ('review_queue_pull_requests', 'bigint'),
+    ('review_queue_median_age_hours', type_double()), ('review_queue_lines', 'bigint'),
+] %}
+
 final as (
     select
-        team_name,
-        period_start,
-        cohort,
-        phase,
-        rostered_members,
-        engineer_weeks,
+        cast(team_name as {{ dbt.type_string() }}) as team_name,
+        cast(period_start as date) as {{ grain }}_start,
+        cast(cohort as {{ dbt.type_string() }}) as cohort,
+        cast(phase as {{ dbt.type_string() }}) as phase,
+        cast(rostered_members as bigint) as rostered_members,
+        cast(engineer_weeks as bigint) as engineer_weeks,
         is_suppressed,
         -- delivery (owner team): not person-derived, never suppressed
-        production_deployments,
-        successful_deployments,
-        deploy_days,
-        deploy_days_per_week,
-        failed_deployments,
-        change_failure_rate,
-        failed_deployment_recovery_median_hours,
-        deployed_pull_requests,
-        lead_time_median_hours,
-        lead_time_p90_hours,
-        commit_lead_time_median_hours,
-        incidents_resolved,
-        time_to_restore_median_hours,
-        rework_deployments,
-        rework_rate,
-        changed_lines,
-        churned_lines,
-        code_churn_rate,
-        deployment_frequency_tier,
-        lead_time_for_changes_tier,
-        change_failure_rate_tier,
-        time_to_restore_tier,
+        {%- for column, data_type in delivery_columns %}
+        cast({{ column }} as {{ data_type }}) as {{ column }},
+        {%- endfor %}
         -- people flow (author team): person-derived, nulled below var('min_group_size')
-        {% set people_metrics = [
-            'merged_pull_requests', 'pr_throughput_per_engineer_week', 'ai_assisted_merged_pull_requests',
-            'ai_assisted_pr_share', 'merged_without_review', 'share_merged_without_review',
-            'cycle_time_median_hours', 'coding_median_hours', 'pickup_median_hours', 'review_median_hours',
-            'deploy_median_hours', 'median_pr_size_ai_assisted', 'median_pr_size_not_ai_assisted',
-            'review_queue_pull_requests', 'review_queue_median_age_hours', 'review_queue_lines'
-        ] %}
-        {%- for metric in people_metrics %}
-        case when is_suppressed then null else {{ metric }} end as {{ metric }}{{ "," if not loop.last }}
+        {%- for column, data_type in people_columns %}
+        cast(case when is_suppressed then null else {{ column }} end as {{ data_type }}) as {{ column }}
+        {{- "," if not loop.last }}
         {%- endfor %}
     from with_tiers
 )

@@ -201,6 +201,31 @@ final as (
     left join code_churn on windows.team_name = code_churn.team_name
     left join operations on windows.team_name = operations.team_name
     left join perception on windows.team_name = perception.team_name
+),
+
+typed as (
+    select
+        cast(team_name as {{ dbt.type_string() }}) as team_name,
+        cast(baseline_start_date as date) as baseline_start_date,
+        cast(baseline_end_date as date) as baseline_end_date,
+        {%- for column in ['merged_pull_requests', 'weeks_with_data', 'engineer_weeks', 'production_deployments',
+                          'deployed_pull_requests', 'survey_responses'] %}
+        cast({{ column }} as bigint) as {{ column }},
+        {%- endfor %}
+        is_suppressed,
+        {%- for column in ['pr_throughput_per_engineer_week', 'cycle_time_median_hours', 'lead_time_median_hours',
+                          'deployments_per_week', 'deploy_days_per_week', 'change_failure_rate', 'rework_rate',
+                          'code_churn_rate'] %}
+        cast(case when is_suppressed and '{{ column }}' in ('pr_throughput_per_engineer_week', 'cycle_time_median_hours')
+            then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+        {%- endfor %}
+        cost_per_transaction_usd,
+        cast(error_rate as {{ type_double() }}) as error_rate,
+        {%- for column in ['friction_score_mean', 'satisfaction_score_mean', 'ai_trust_score_mean'] %}
+        cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+        {%- endfor %}
+        is_verifiable
+    from final
 )
 
-select * from final
+select * from typed
