@@ -28,3 +28,28 @@ def warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def fake_api() -> Iterator[FakeApi]:
     with FakeApi() as api:
         yield api
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The whole `make demo` job (generate, serve, ingest, validate, dbt build) into a
+    private warehouse, once per test session. Yields the paths and the generator manifest."""
+    from ingestion.demo_job import run_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    db = root / "warehouse" / "ai_roi.duckdb"
+    saved = {k: os.environ.get(k) for k in ("AI_ROI_DUCKDB_PATH", "AI_ROI_PIPELINES_DIR")}
+    os.environ["AI_ROI_DUCKDB_PATH"] = str(db)
+    os.environ["AI_ROI_PIPELINES_DIR"] = str(root / "warehouse" / ".dlt_pipelines")
+    lines: list[str] = []
+    try:
+        manifest = run_demo(
+            data_dir=root / "data", db_path=db, printer=lines.append, show_scorecard=False
+        )
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return {"db": db, "data": root / "data", "manifest": manifest, "log": lines, "root": root}
