@@ -1,0 +1,399 @@
+"""GitHub REST v3 source: repositories, pull requests and their details, deployments, commits.
+
+Loads the tables of `raw_github` described in `ingestion/RAW_TABLES.md`. Per-PR lists
+(commits, reviews, files) and deployment statuses are fetched on a small thread pool
+for the records that changed in this run only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+
+from ingestion.common.errors import SourceError
+from ingestion.common.pipeline import Progress
+from ingestion.common.records import TableSpec
+from ingestion.sources.github import settings
+from ingestion.sources.github.expectations import SUITES
+from ingestion.sources.github.helpers import (
+    Clients,
+    RepoCursor,
+    file_totals,
+    is_empty_repository_error,
+    label_names,
+    latest_status,
+    pages_until_older,
+    parent_shas,
+    pull_number_from_url,
+    with_repo,
+)
+
+NAME = settings.NAME
+
+__all__ = ["NAME", "SUITES", "source"]
+
+Rows = list[dict[str, Any]]
+
+
+class _GithubRun:
+    """The fetching logic of one source instance (one run): shared repo list and stashes."""
+
+    def __init__(
+        self,
+        org: str,
+        repositories: Sequence[str] | None,
+        clients: Clients,
+        per_page: int,
+        environments: Sequence[str] | None,
+        progress: Progress,
+    ) -> None:
+        self.org = org
+        self.wanted = [r.strip() for r in repositories or [] if r and r.strip()]
+        self.clients = clients
+        self.per_page = per_page
+        self.environments = [e for e in environments or [] if e]
+        self.progress = progress
+        self._repos: Rows | None = None
+        #: files fetched to size a PR, handed on to `pull_request_files` (no second request)
+        self._files: dict[tuple[str, int], Rows] = {}
+        #: statuses fetched to track open deployments, handed on to `deployment_statuses`
+        self._statuses: dict[tuple[str, int], Rows] = {}
+
+    # -- repositories -----------------------------------------------------------------------
+    def repos(self) -> Rows:
+        """The repositories this run reads (shaped), fetched once and shared by every resource."""
+        if self._repos is None:
+            listed: list[Any] = []
+            path = settings.ORG_REPOS.format(org=self.org)
+            for page in self.clients.api.paginate_link(path, {"per_page": self.per_page}):
+                listed.extend(page)
+            if self.wanted:
+                by_name = {
+                    str(r.get("full_name", "")).lower(): r for r in listed if isinstance(r, Mapping)
+                }
+                listed = [
+                    by_name.get(name.lower())
+                    or self.clients.api.get_json(settings.REPO.format(repo=name))
+                    for name in self.wanted
+                ]
+            self._repos = [settings.REPOSITORIES.shape(r) for r in listed]
+        return self._repos
+
+    def repositories(self) -> Iterator[Rows]:
+        """Repositories whose fields changed since the last run (digest per id in state)."""
+        digests: dict[str, str] = dlt.current.resource_state().setdefault("digests", {})
+        changed = []
+        for row in self.repos():
+            digest = hashlib.sha1(repr(sorted(row.items())).encode()).hexdigest()
+            if digests.get(str(row["id"])) != digest:
+                digests[str(row["id"])] = digest
+                changed.append(row)
+        self.progress.add("repositories", len(changed))
+        if changed:
+            yield changed
+
+    # -- pull requests ----------------------------------------------------------------------
+    def pull_requests(self) -> Iterator[Rows]:
+        """PRs newest-updated first per repository, stopping at the repository's cursor."""
+        cursors = dlt.current.resource_state().setdefault("updated_at", {})
+        for repo in self.repos():
+            name = repo["full_name"]
+            cursor = RepoCursor(cursors, name)
+            params = {
+                "state": "all",
+                "sort": "updated",
+                "direction": "desc",
+                "per_page": self.per_page,
+            }
+            pages = self.clients.api.paginate_link(settings.PULLS.format(repo=name), params)
+
+            def prepare(item: Any, name: str = name) -> Any:
+                if not isinstance(item, Mapping):
+                    return item
+                return with_repo(item, name, labels=label_names(item.get("labels")))
+
+            for raws, rows in pages_until_older(
+                pages, settings.PULL_REQUESTS, prepare, cursor, "updated_at"
+            ):
+                self.progress.add("pull_requests", len(rows))
+                if rows:
+                    self._add_sizes(name, raws, rows)
+                    yield rows
+            cursor.save()
+
+    def _add_sizes(self, repo: str, raws: Rows, rows: Rows) -> None:
+        """Sum additions/deletions/changed_files from the files when the list lacks them."""
+        todo = [
+            (raw, row)
+            for raw, row in zip(raws, rows, strict=True)
+            if any(raw.get(k) is None for k in ("additions", "deletions", "changed_files"))
+        ]
+        files = self.clients.map(lambda pair: self._fetch_files(repo, pair[1]["number"]), todo)
+        for (_raw, row), pr_files in zip(todo, files, strict=True):
+            self._files[(repo, row["number"])] = pr_files
+            for key, value in file_totals(pr_files).items():
+                if row.get(key) is None:
+                    row[key] = value
+
+    def _fetch_files(self, repo: str, number: int) -> Rows:
+        path = settings.PULL_FILES.format(repo=repo, number=number)
+        return self.clients.fetch_all(path, {"per_page": self.per_page})
+
+    def per_pull(self, pulls: Rows, template: str, spec: TableSpec) -> Iterator[Rows]:
+        """Fetch one per-PR list for a page of PRs on the thread pool and shape it."""
+
+        resource = spec.table
+
+        def fetch(pr: dict[str, Any]) -> Rows:
+            repo, number = pr["repository_full_name"], pr["number"]
+            if resource == "pull_request_files":
+                stashed = self._files.pop((repo, number), None)
+                if stashed is not None:
+                    return stashed
+            path = template.format(repo=repo, number=number)
+            return self.clients.fetch_all(path, {"per_page": self.per_page})
+
+        rows: Rows = []
+        for pr, items in zip(pulls, self.clients.map(fetch, pulls), strict=True):
+            extra = {"pull_number": pr["number"]}
+            rows.extend(
+                spec.shape(with_repo(item, pr["repository_full_name"], **extra)) for item in items
+            )
+        self.progress.add(resource, len(rows))
+        if rows:
+            yield rows
+
+    def review_comments(self) -> Iterator[Rows]:
+        """Review comments of a repository updated since its cursor (`since`, oldest first)."""
+        cursors = dlt.current.resource_state().setdefault("updated_at", {})
+        spec = settings.PULL_REQUEST_REVIEW_COMMENTS
+        for repo in self.repos():
+            name = repo["full_name"]
+            cursor = RepoCursor(cursors, name)
+            params: dict[str, Any] = {
+                "sort": "updated",
+                "direction": "asc",
+                "per_page": self.per_page,
+            }
+            if cursor.since:
+                params["since"] = cursor.since
+            path = settings.REVIEW_COMMENTS.format(repo=name)
+            for page in self.clients.api.paginate_link(path, params):
+                rows: Rows = []
+                for item in page:
+                    number = (
+                        pull_number_from_url(item.get("pull_request_url"))
+                        if isinstance(item, Mapping)
+                        else None
+                    )
+                    row = spec.shape(with_repo(item, name, pull_number=number))
+                    if cursor.is_new(row["updated_at"], row["id"]):
+                        rows.append(row)
+                    cursor.observe(row["updated_at"], row["id"])
+                self.progress.add("pull_request_review_comments", len(rows))
+                if rows:
+                    yield rows
+            cursor.save()
+
+    # -- deployments ------------------------------------------------------------------------
+    def deployments(self) -> Iterator[Rows]:
+        """New deployments, plus earlier ones whose latest status was not terminal.
+
+        State per repository (and environment filter): the highest deployment id seen and
+        the ids still open. Deployments are listed newest first, so paging stops once a
+        page reaches ids that are neither new nor open.
+        """
+        state = dlt.current.resource_state().setdefault("repositories", {})
+        for repo in self.repos():
+            for environment in self.environments or [None]:
+                key = f"{repo['full_name']}|{environment or '*'}"
+                rows = self._deployment_candidates(
+                    repo["full_name"], environment, state.get(key) or {}
+                )
+                statuses = self.clients.map(lambda row: self._fetch_statuses(row), rows)
+                open_ids: list[int] = []
+                for row, items in zip(rows, statuses, strict=True):
+                    self._statuses[(row["repository_full_name"], row["id"])] = items
+                    latest = latest_status(items)
+                    if latest is None or latest["state"] not in settings.TERMINAL_DEPLOYMENT_STATES:
+                        open_ids.append(row["id"])
+                previous_max = int((state.get(key) or {}).get("max_id") or 0)
+                state[key] = {
+                    "max_id": max([previous_max, *(r["id"] for r in rows)]),
+                    "open": sorted(open_ids),
+                }
+                self.progress.add("deployments", len(rows))
+                if rows:
+                    yield rows
+
+    def _deployment_candidates(
+        self, repo: str, environment: str | None, known: dict[str, Any]
+    ) -> Rows:
+        max_id = int(known.get("max_id") or 0)
+        still_open = {int(i) for i in known.get("open") or []}
+        floor = min([max_id, *still_open])
+        params: dict[str, Any] = {"per_page": self.per_page}
+        if environment:
+            params["environment"] = environment
+        rows: Rows = []
+        path = settings.DEPLOYMENTS.format(repo=repo)
+        for page in self.clients.api.paginate_link(path, params):
+            shaped = [settings.DEPLOYMENTS_TABLE.shape(with_repo(item, repo)) for item in page]
+            rows.extend(r for r in shaped if r["id"] > max_id or r["id"] in still_open)
+            if floor and shaped and min(r["id"] for r in shaped) <= floor:
+                break
+        return rows
+
+    def _fetch_statuses(self, deployment: dict[str, Any]) -> Rows:
+        repo, deployment_id = deployment["repository_full_name"], deployment["id"]
+        path = settings.DEPLOYMENT_STATUSES.format(repo=repo, deployment_id=deployment_id)
+        items = self.clients.fetch_all(path, {"per_page": self.per_page})
+        spec = settings.DEPLOYMENT_STATUSES_TABLE
+        return [spec.shape(with_repo(item, repo, deployment_id=deployment_id)) for item in items]
+
+    def deployment_statuses(self, deployments: Rows) -> Iterator[Rows]:
+        def statuses(row: dict[str, Any]) -> Rows:
+            stashed = self._statuses.pop((row["repository_full_name"], row["id"]), None)
+            return stashed if stashed is not None else self._fetch_statuses(row)
+
+        rows = [status for items in self.clients.map(statuses, deployments) for status in items]
+        self.progress.add("deployment_statuses", len(rows))
+        if rows:
+            yield rows
+
+    # -- default-branch commits -------------------------------------------------------------
+    def commits(self) -> Iterator[Rows]:
+        """Commits of each default branch committed since the repository's cursor."""
+        cursors = dlt.current.resource_state().setdefault("committer_date", {})
+        spec = settings.COMMITS_TABLE
+        for repo in self.repos():
+            name, branch = repo["full_name"], repo.get("default_branch")
+            cursor = RepoCursor(cursors, name)
+            params: dict[str, Any] = {"per_page": self.per_page}
+            if branch:
+                params["sha"] = branch
+            if cursor.since:
+                params["since"] = cursor.since
+            pages = self.clients.api.paginate_link(settings.COMMITS.format(repo=name), params)
+            try:
+                for page in pages:
+                    rows: Rows = []
+                    for item in page:
+                        raw = item
+                        if isinstance(item, Mapping):
+                            raw = with_repo(item, name, parents=parent_shas(item.get("parents")))
+                        row = spec.shape(raw)
+                        date = row["commit__committer__date"]
+                        if date is None or cursor.is_new(date, row["sha"]):
+                            rows.append(row)
+                        if date is not None:
+                            cursor.observe(date, row["sha"])
+                    self.progress.add("commits", len(rows))
+                    if rows:
+                        yield rows
+            except SourceError as exc:
+                if not is_empty_repository_error(exc):
+                    raise
+            cursor.save()
+
+
+def _merge_hints(spec: TableSpec, merge_key: Sequence[str] | None = None) -> dict[str, Any]:
+    hints: dict[str, Any] = {
+        "name": spec.table,
+        "primary_key": list(spec.primary_key),
+        "write_disposition": "merge",
+        "columns": spec.column_hints(),
+        # parquet load files: DuckDB ingests them several times faster than INSERT statements
+        "file_format": "parquet",
+    }
+    if merge_key:
+        hints["merge_key"] = list(merge_key)
+    return hints
+
+
+@dlt.source(name=NAME)
+def source(
+    org: str = dlt.config.value,
+    repositories: list[str] | None = None,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    token: str | None = dlt.secrets.value,
+    per_page: int = settings.DEFAULT_PER_PAGE,
+    environments: list[str] | None = None,
+    workers: int = settings.DEFAULT_WORKERS,
+) -> Sequence[DltResource]:
+    """GitHub organisation `org` (all its repositories unless `repositories` names some).
+
+    `token` comes from `sources.github.token` in `.dlt/secrets.toml`, else `GITHUB_TOKEN`.
+    `base_url` is `https://HOST/api/v3` for GitHub Enterprise Server. `environments`
+    limits deployments (and their statuses) to those environments.
+    """
+    if not org:
+        raise SourceError(NAME, "config 'org' (sources.github.org) is required")
+    clients = Clients(
+        base_url, token or os.environ.get(settings.TOKEN_ENV_VAR) or None, workers=workers
+    )
+    run = _GithubRun(org, repositories, clients, per_page, environments, Progress(NAME))
+
+    def repositories_() -> Iterator[Rows]:
+        yield from run.repositories()
+
+    def pull_requests() -> Iterator[Rows]:
+        yield from run.pull_requests()
+
+    def pull_request_commits(pulls: Rows) -> Iterator[Rows]:
+        yield from run.per_pull(pulls, settings.PULL_COMMITS, settings.PULL_REQUEST_COMMITS)
+
+    def pull_request_reviews(pulls: Rows) -> Iterator[Rows]:
+        yield from run.per_pull(pulls, settings.PULL_REVIEWS, settings.PULL_REQUEST_REVIEWS)
+
+    def pull_request_files(pulls: Rows) -> Iterator[Rows]:
+        yield from run.per_pull(pulls, settings.PULL_FILES, settings.PULL_REQUEST_FILES)
+
+    def pull_request_review_comments() -> Iterator[Rows]:
+        yield from run.review_comments()
+
+    def deployments_() -> Iterator[Rows]:
+        yield from run.deployments()
+
+    def deployment_statuses(deployments: Rows) -> Iterator[Rows]:
+        yield from run.deployment_statuses(deployments)
+
+    def commits() -> Iterator[Rows]:
+        yield from run.commits()
+
+    per_pull = settings.PER_PULL_MERGE_KEY
+    repositories_resource = dlt.resource(repositories_, **_merge_hints(settings.REPOSITORIES))
+    pulls = dlt.resource(pull_requests, **_merge_hints(settings.PULL_REQUESTS))
+    deployments = dlt.resource(deployments_, **_merge_hints(settings.DEPLOYMENTS_TABLE))
+    return (
+        repositories_resource,
+        pulls,
+        dlt.transformer(
+            pull_request_commits,
+            data_from=pulls,
+            **_merge_hints(settings.PULL_REQUEST_COMMITS, per_pull),
+        ),
+        dlt.transformer(
+            pull_request_reviews, data_from=pulls, **_merge_hints(settings.PULL_REQUEST_REVIEWS)
+        ),
+        dlt.transformer(
+            pull_request_files,
+            data_from=pulls,
+            **_merge_hints(settings.PULL_REQUEST_FILES, per_pull),
+        ),
+        dlt.resource(
+            pull_request_review_comments, **_merge_hints(settings.PULL_REQUEST_REVIEW_COMMENTS)
+        ),
+        deployments,
+        dlt.transformer(
+            deployment_statuses,
+            data_from=deployments,
+            **_merge_hints(settings.DEPLOYMENT_STATUSES_TABLE),
+        ),
+        dlt.resource(commits, **_merge_hints(settings.COMMITS_TABLE)),
+    )

@@ -1,0 +1,196 @@
+"""GitHub REST v3: endpoints, defaults and the typed raw tables of `raw_github`."""
+
+from __future__ import annotations
+
+from ingestion.common.records import Col, TableSpec
+
+NAME = "github"
+
+DEFAULT_BASE_URL = "https://api.github.com"
+DEFAULT_PER_PAGE = 100
+#: threads fetching per-PR / per-deployment details (commits, reviews, files, statuses)
+DEFAULT_WORKERS = 8
+TOKEN_ENV_VAR = "GITHUB_TOKEN"
+
+HEADERS = {
+    "Accept": "application/vnd.github+json",
+    "X-GitHub-Api-Version": "2022-11-28",
+}
+
+# -- endpoints (relative to base_url) -------------------------------------------------
+ORG_REPOS = "orgs/{org}/repos"
+REPO = "repos/{repo}"
+PULLS = "repos/{repo}/pulls"
+PULL_COMMITS = "repos/{repo}/pulls/{number}/commits"
+PULL_REVIEWS = "repos/{repo}/pulls/{number}/reviews"
+PULL_FILES = "repos/{repo}/pulls/{number}/files"
+REVIEW_COMMENTS = "repos/{repo}/pulls/comments"
+DEPLOYMENTS = "repos/{repo}/deployments"
+DEPLOYMENT_STATUSES = "repos/{repo}/deployments/{deployment_id}/statuses"
+COMMITS = "repos/{repo}/commits"
+
+#: deployment status states after which a deployment's statuses are not fetched again.
+#: (`inactive` is also set later on a *successful* deployment superseded by a newer one;
+#: that transition is not re-read, see README.)
+TERMINAL_DEPLOYMENT_STATES = frozenset({"success", "failure", "error", "inactive"})
+
+# -- raw tables -------------------------------------------------------------------------
+REPOSITORIES = TableSpec(
+    NAME,
+    "repositories",
+    (
+        Col("id", "bigint", required=True),
+        Col("name", "text", required=True),
+        Col("full_name", "text", required=True),
+        Col("default_branch", "text"),
+        Col("owner__login", "text", path="owner.login"),
+        Col("archived", "bool"),
+        Col("created_at", "timestamp"),
+        Col("updated_at", "timestamp"),
+        Col("pushed_at", "timestamp"),
+    ),
+    primary_key=("id",),
+)
+
+PULL_REQUESTS = TableSpec(
+    NAME,
+    "pull_requests",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("number", "bigint", required=True),
+        Col("state", "text", required=True),
+        Col("draft", "bool"),
+        Col("title", "text"),
+        Col("body", "text"),
+        Col("user__login", "text", path="user.login"),
+        Col("user__type", "text", path="user.type"),
+        Col("created_at", "timestamp", required=True),
+        Col("updated_at", "timestamp", required=True),
+        Col("closed_at", "timestamp"),
+        Col("merged_at", "timestamp"),
+        Col("merge_commit_sha", "text"),
+        Col("head__sha", "text", path="head.sha"),
+        Col("head__ref", "text", path="head.ref"),
+        Col("base__ref", "text", path="base.ref"),
+        Col("additions", "bigint"),
+        Col("deletions", "bigint"),
+        Col("changed_files", "bigint"),
+    ),
+    primary_key=("id",),
+    nested=("labels",),
+)
+
+PULL_REQUEST_COMMITS = TableSpec(
+    NAME,
+    "pull_request_commits",
+    (
+        Col("repository_full_name", "text", required=True),
+        Col("pull_number", "bigint", required=True),
+        Col("sha", "text", required=True),
+        Col("author__login", "text", path="author.login"),
+        Col("author__type", "text", path="author.type"),
+        Col("commit__author__date", "timestamp", path="commit.author.date"),
+        Col("commit__committer__date", "timestamp", path="commit.committer.date"),
+        Col("commit__message", "text", path="commit.message"),
+    ),
+    primary_key=("repository_full_name", "pull_number", "sha"),
+)
+
+PULL_REQUEST_REVIEWS = TableSpec(
+    NAME,
+    "pull_request_reviews",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("pull_number", "bigint", required=True),
+        Col("user__login", "text", path="user.login"),
+        Col("user__type", "text", path="user.type"),
+        Col("state", "text", required=True),
+        Col("submitted_at", "timestamp"),
+        Col("commit_id", "text"),
+    ),
+    primary_key=("id",),
+)
+
+PULL_REQUEST_REVIEW_COMMENTS = TableSpec(
+    NAME,
+    "pull_request_review_comments",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("pull_number", "bigint", required=True),
+        Col("user__login", "text", path="user.login"),
+        Col("user__type", "text", path="user.type"),
+        Col("created_at", "timestamp", required=True),
+        Col("updated_at", "timestamp", required=True),
+        Col("in_reply_to_id", "bigint"),
+    ),
+    primary_key=("id",),
+)
+
+PULL_REQUEST_FILES = TableSpec(
+    NAME,
+    "pull_request_files",
+    (
+        Col("repository_full_name", "text", required=True),
+        Col("pull_number", "bigint", required=True),
+        Col("filename", "text", required=True),
+        Col("status", "text"),
+        Col("additions", "bigint"),
+        Col("deletions", "bigint"),
+        Col("changes", "bigint"),
+    ),
+    primary_key=("repository_full_name", "pull_number", "filename"),
+)
+
+DEPLOYMENTS_TABLE = TableSpec(
+    NAME,
+    "deployments",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("sha", "text", required=True),
+        Col("ref", "text"),
+        Col("task", "text"),
+        Col("environment", "text"),
+        Col("creator__login", "text", path="creator.login"),
+        Col("created_at", "timestamp", required=True),
+        Col("updated_at", "timestamp"),
+    ),
+    primary_key=("id",),
+)
+
+DEPLOYMENT_STATUSES_TABLE = TableSpec(
+    NAME,
+    "deployment_statuses",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("deployment_id", "bigint", required=True),
+        Col("state", "text", required=True),
+        Col("environment", "text"),
+        Col("created_at", "timestamp", required=True),
+    ),
+    primary_key=("id",),
+)
+
+COMMITS_TABLE = TableSpec(
+    NAME,
+    "commits",
+    (
+        Col("repository_full_name", "text", required=True),
+        Col("sha", "text", required=True),
+        Col("author__login", "text", path="author.login"),
+        Col("author__type", "text", path="author.type"),
+        Col("commit__author__date", "timestamp", path="commit.author.date"),
+        Col("commit__committer__date", "timestamp", path="commit.committer.date"),
+        Col("commit__message", "text", path="commit.message"),
+    ),
+    primary_key=("repository_full_name", "sha"),
+    nested=("parents",),
+)
+
+#: merge key of the per-PR child lists: a re-fetched PR replaces all its rows, so a file
+#: or commit dropped from the PR (force push) does not linger.
+PER_PULL_MERGE_KEY = ("repository_full_name", "pull_number")

@@ -1,0 +1,236 @@
+"""Hand-written GitHub REST v3 payloads, trimmed copies of the documented response shapes.
+
+Each builder returns one item as GitHub sends it (including fields the source drops,
+such as commit author emails, so tests can prove they are not loaded).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ORG = "acme"
+REPO = "acme/api"
+API = "https://api.github.com"
+
+
+def user(login: str, user_id: int, kind: str = "User") -> dict[str, Any]:
+    return {
+        "login": login,
+        "id": user_id,
+        "node_id": f"MDQ6VXNlcj{user_id}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{user_id}?v=4",
+        "url": f"{API}/users/{login}",
+        "type": kind,
+        "site_admin": False,
+    }
+
+
+def repository(repo_id: int = 1296269, name: str = "api", **over: Any) -> dict[str, Any]:
+    body = {
+        "id": repo_id,
+        "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5",
+        "name": name,
+        "full_name": f"{ORG}/{name}",
+        "owner": user(ORG, 9919, "Organization"),
+        "private": True,
+        "html_url": f"https://github.com/{ORG}/{name}",
+        "fork": False,
+        "url": f"{API}/repos/{ORG}/{name}",
+        "default_branch": "main",
+        "archived": False,
+        "disabled": False,
+        "visibility": "private",
+        "pushed_at": "2026-03-01T10:00:00Z",
+        "created_at": "2024-01-26T19:01:12Z",
+        "updated_at": "2026-03-01T10:00:00Z",
+        "size": 108,
+    }
+    body.update(over)
+    return body
+
+
+def label(name: str, label_id: int) -> dict[str, Any]:
+    return {
+        "id": label_id,
+        "node_id": f"MDU6TGFiZWw{label_id}",
+        "url": f"{API}/repos/{REPO}/labels/{name}",
+        "name": name,
+        "description": f"{name} label",
+        "color": "f29513",
+        "default": False,
+    }
+
+
+def pull(
+    number: int,
+    pr_id: int,
+    updated_at: str,
+    *,
+    title: str = "Add feature",
+    state: str = "closed",
+    merged_at: str | None = "2026-02-10T12:00:00Z",
+    labels: list[dict[str, Any]] | None = None,
+    author: dict[str, Any] | None = None,
+    repo: str = REPO,
+) -> dict[str, Any]:
+    """A pull request as in `GET /repos/{owner}/{repo}/pulls` (no additions/deletions there)."""
+    return {
+        "url": f"{API}/repos/{repo}/pulls/{number}",
+        "id": pr_id,
+        "node_id": f"MDExOlB1bGxSZXF1ZXN0{pr_id}",
+        "html_url": f"https://github.com/{repo}/pull/{number}",
+        "number": number,
+        "state": state,
+        "locked": False,
+        "title": title,
+        "user": author or user("octocat", 1),
+        "body": "Please pull these awesome changes\n\nCo-authored-by: Copilot <copilot@github.com>",
+        "labels": labels or [],
+        "milestone": None,
+        "active_lock_reason": None,
+        "created_at": "2026-02-09T08:00:00Z",
+        "updated_at": updated_at,
+        "closed_at": merged_at,
+        "merged_at": merged_at,
+        "merge_commit_sha": f"m{number:039d}",
+        "assignee": None,
+        "requested_reviewers": [],
+        "head": {"label": "octocat:feature", "ref": f"feature-{number}", "sha": f"h{number:039d}"},
+        "base": {"label": "acme:main", "ref": "main", "sha": "b" * 40},
+        "author_association": "MEMBER",
+        "draft": False,
+    }
+
+
+def pr_commit(sha: str, message: str, login: str | None = "octocat") -> dict[str, Any]:
+    """An item of `GET /repos/{owner}/{repo}/pulls/{n}/commits` (and of `/commits`)."""
+    return {
+        "url": f"{API}/repos/{REPO}/commits/{sha}",
+        "sha": sha,
+        "node_id": "MDY6Q29tbWl0NmRjYjA5YjViNTc4NzVmMzM0ZjYxYWViZWQ2OTVlMmU0MTkzZGI1ZQ==",
+        "html_url": f"https://github.com/{REPO}/commit/{sha}",
+        "commit": {
+            "url": f"{API}/repos/{REPO}/git/commits/{sha}",
+            "author": {
+                "name": "Mona Octocat",
+                "email": "mona@example.com",
+                "date": "2026-02-08T09:00:00Z",
+            },
+            "committer": {
+                "name": "Mona Octocat",
+                "email": "mona@example.com",
+                "date": "2026-02-08T09:30:00Z",
+            },
+            "message": message,
+            "tree": {"url": f"{API}/repos/{REPO}/tree/{sha}", "sha": "t" * 40},
+            "comment_count": 0,
+        },
+        "author": user(login, 1) if login else None,
+        "committer": user(login, 1) if login else None,
+        "parents": [{"url": f"{API}/repos/{REPO}/commits/{'p' * 40}", "sha": "p" * 40}],
+    }
+
+
+def branch_commit(sha: str, committed_at: str, parents: list[str]) -> dict[str, Any]:
+    body = pr_commit(sha, f"commit {sha[:7]}")
+    body["commit"]["committer"]["date"] = committed_at
+    body["commit"]["author"]["date"] = committed_at
+    body["parents"] = [{"url": f"{API}/repos/{REPO}/commits/{p}", "sha": p} for p in parents]
+    return body
+
+
+def review(review_id: int, state: str = "APPROVED", login: str = "hubot") -> dict[str, Any]:
+    return {
+        "id": review_id,
+        "node_id": "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=",
+        "user": user(login, 2),
+        "body": "Looks good",
+        "state": state,
+        "html_url": f"https://github.com/{REPO}/pull/12#pullrequestreview-{review_id}",
+        "pull_request_url": f"{API}/repos/{REPO}/pulls/12",
+        "author_association": "COLLABORATOR",
+        "submitted_at": "2026-02-09T10:00:00Z",
+        "commit_id": "ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091",
+    }
+
+
+def pr_file(
+    filename: str, additions: int, deletions: int, status: str = "modified"
+) -> dict[str, Any]:
+    return {
+        "sha": "bbcd538c8e72b8c175046e27cc8f907076331401",
+        "filename": filename,
+        "status": status,
+        "additions": additions,
+        "deletions": deletions,
+        "changes": additions + deletions,
+        "blob_url": f"https://github.com/{REPO}/blob/x/{filename}",
+        "raw_url": f"https://github.com/{REPO}/raw/x/{filename}",
+        "contents_url": f"{API}/repos/{REPO}/contents/{filename}",
+        "patch": "@@ -132,7 +132,7 @@ module Test @@ -1000,7 +1000,7 @@ module Test",
+    }
+
+
+def review_comment(
+    comment_id: int, number: int, updated_at: str, reply_to: int | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "url": f"{API}/repos/{REPO}/pulls/comments/{comment_id}",
+        "pull_request_review_id": 42,
+        "id": comment_id,
+        "node_id": "MDI0OlB1bGxSZXF1ZXN0UmV2aWV3Q29tbWVudDEw",
+        "diff_hunk": "@@ -16,33 +16,40 @@ public class Connection : IConnection...",
+        "path": "file1.txt",
+        "commit_id": "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+        "user": user("hubot", 2),
+        "body": "Great stuff!",
+        "created_at": "2026-02-09T09:00:00Z",
+        "updated_at": updated_at,
+        "html_url": f"https://github.com/{REPO}/pull/{number}#discussion-diff-{comment_id}",
+        "pull_request_url": f"{API}/repos/{REPO}/pulls/{number}",
+        "author_association": "NONE",
+    }
+    if reply_to is not None:
+        body["in_reply_to_id"] = reply_to
+    return body
+
+
+def deployment(dep_id: int, sha: str, environment: str = "production") -> dict[str, Any]:
+    return {
+        "url": f"{API}/repos/{REPO}/deployments/{dep_id}",
+        "id": dep_id,
+        "node_id": "MDEwOkRlcGxveW1lbnQx",
+        "sha": sha,
+        "ref": "main",
+        "task": "deploy",
+        "payload": {},
+        "original_environment": environment,
+        "environment": environment,
+        "description": "Deploy request from hubot",
+        "creator": user("deploy-bot", 3, "Bot"),
+        "created_at": "2026-02-10T13:00:00Z",
+        "updated_at": "2026-02-10T13:05:00Z",
+        "statuses_url": f"{API}/repos/{REPO}/deployments/{dep_id}/statuses",
+        "repository_url": f"{API}/repos/{REPO}",
+        "transient_environment": False,
+        "production_environment": environment == "production",
+    }
+
+
+def deployment_status(status_id: int, dep_id: int, state: str, created_at: str) -> dict[str, Any]:
+    return {
+        "url": f"{API}/repos/{REPO}/deployments/{dep_id}/statuses/{status_id}",
+        "id": status_id,
+        "node_id": "MDE2OkRlcGxveW1lbnRTdGF0dXMx",
+        "state": state,
+        "creator": user("deploy-bot", 3, "Bot"),
+        "description": "Deployment finished successfully.",
+        "environment": "production",
+        "target_url": "https://example.com/deployment/42/output",
+        "created_at": created_at,
+        "updated_at": created_at,
+        "deployment_url": f"{API}/repos/{REPO}/deployments/{dep_id}",
+        "repository_url": f"{API}/repos/{REPO}",
+        "environment_url": "https://test-branch.lab.acme-corp.com",
+        "log_url": "https://example.com/deployment/42/output",
+    }
