@@ -36,6 +36,21 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     private warehouse, once per test session. Yields the paths and the generator manifest."""
     from ingestion.demo_job import run_demo
 
+    reuse = os.environ.get("AI_ROI_TEST_REUSE_DEMO")
+    if (
+        reuse
+    ):  # developer shortcut: a folder holding warehouse/ai_roi.duckdb and data/ of a demo run
+        import json
+
+        base = Path(reuse)
+        manifest = json.loads((base / "data" / "manifest.json").read_text())
+        return {
+            "db": base / "warehouse" / "ai_roi.duckdb",
+            "data": base / "data",
+            "manifest": manifest,
+            "log": [],
+            "root": base,
+        }
     root = tmp_path_factory.mktemp("demo")
     db = root / "warehouse" / "ai_roi.duckdb"
     saved = {k: os.environ.get(k) for k in ("AI_ROI_DUCKDB_PATH", "AI_ROI_PIPELINES_DIR")}
