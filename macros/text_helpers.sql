@@ -24,3 +24,10 @@
 {% macro default__load_id_to_timestamp(column) -%}
     to_timestamp(cast({{ column }} as {{ dbt.type_float() }}))
 {%- endmacro %}
+
+{#- A Jinja list of strings as a SQL list of lower-case literals: 'a', 'b'. -#}
+{% macro quoted_list(values) -%}
+    {%- for value in values -%}
+        '{{ value | lower }}'{{ ", " if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

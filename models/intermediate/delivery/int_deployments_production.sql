@@ -36,11 +36,7 @@ latest_status as (
 production as (
     select *
     from deployments
-    where environment in (
-        {%- for environment in var('production_environments') %}
-            '{{ environment | lower }}'{{ "," if not loop.last }}
-        {%- endfor %}
-    )
+    where environment in ({{ quoted_list(var('production_environments')) }})
 ),
 
 final as (

@@ -65,7 +65,9 @@ window_matches as (
         on deployments.owner_team_name = incidents_with_team.team_name
         and deployments.is_successful
         and deployments.finished_at <= incidents_with_team.started_at
-        and deployments.finished_at >= {{ dbt.dateadd('hour', -1 * var('incident_attribution_window_hours'), 'incidents_with_team.started_at') }}
+        and deployments.finished_at >= {{ dbt.dateadd(
+            'hour', -1 * var('incident_attribution_window_hours'), 'incidents_with_team.started_at'
+        ) }}
 ),
 
 final as (

@@ -126,10 +126,10 @@ author_kind as (
             when bot_accounts.account_kind = 'ai_agent' then 'ai_agent'
             when bot_accounts.account_kind = 'bot' or pull_requests.is_bot_account_type then 'bot'
             when exists (
-                select 1 from memberships
-                where memberships.person_id = pull_requests.author_id
-                    and memberships.account_kind != 'human'
-            ) then 'bot'
+                    select 1 from memberships
+                    where memberships.person_id = pull_requests.author_id
+                        and memberships.account_kind != 'human'
+                ) then 'bot'
             else 'human'
         end as author_account_kind
     from pull_requests
@@ -150,13 +150,21 @@ author_team as (
 
 rule_matches as (
     -- labels: exact label name
-    select labels.pull_request_id, rules.rule_id, rules.priority, rules.ai_tool
+    select
+        labels.pull_request_id,
+        rules.rule_id,
+        rules.priority,
+        rules.ai_tool
     from labels
     inner join attribution_rules as rules
         on rules.match_type = 'label' and labels.label_name = rules.pattern
     union all
     -- commit trailers: anywhere in a commit message of the PR
-    select pull_requests.pull_request_id, rules.rule_id, rules.priority, rules.ai_tool
+    select
+        pull_requests.pull_request_id,
+        rules.rule_id,
+        rules.priority,
+        rules.ai_tool
     from commits
     inner join pull_requests
         on commits.repository_full_name = pull_requests.repository_full_name
@@ -165,7 +173,11 @@ rule_matches as (
         on rules.match_type = 'trailer' and {{ contains_text('commits.commit_message', 'rules.pattern') }}
     union all
     -- the author is an AI agent account
-    select pull_requests.pull_request_id, rules.rule_id, rules.priority, rules.ai_tool
+    select
+        pull_requests.pull_request_id,
+        rules.rule_id,
+        rules.priority,
+        rules.ai_tool
     from pull_requests
     inner join attribution_rules as rules
         on rules.match_type = 'author'
@@ -175,7 +187,11 @@ rule_matches as (
         )
     union all
     -- a marker in the PR body
-    select pull_requests.pull_request_id, rules.rule_id, rules.priority, rules.ai_tool
+    select
+        pull_requests.pull_request_id,
+        rules.rule_id,
+        rules.priority,
+        rules.ai_tool
     from pull_requests
     inner join attribution_rules as rules
         on rules.match_type = 'body' and {{ contains_text('pull_requests.body', 'rules.pattern') }}
@@ -196,13 +212,17 @@ attribution as (
 ),
 
 rework_matches as (
-    select pull_requests.pull_request_id, rules.rework_kind
+    select
+        pull_requests.pull_request_id,
+        rules.rework_kind
     from pull_requests
     inner join rework_rules as rules
         on (rules.match_type = 'title_prefix' and lower(pull_requests.title) like rules.pattern || '%')
         or (rules.match_type = 'branch_prefix' and lower(pull_requests.head_branch) like rules.pattern || '%')
     union all
-    select labels.pull_request_id, rules.rework_kind
+    select
+        labels.pull_request_id,
+        rules.rework_kind
     from labels
     inner join rework_rules as rules
         on rules.match_type = 'label' and labels.label_name = rules.pattern

@@ -89,7 +89,7 @@ fallback_matches as (
     inner join successful
         on pull_requests.repository_full_name = successful.repository_full_name
         and successful.finished_at >= pull_requests.merged_at
-    where pull_requests.repository_full_name not in (select repository_full_name from ancestry_known)
+    where pull_requests.repository_full_name not in (select ancestry_known.repository_full_name from ancestry_known)
 ),
 
 linked as (

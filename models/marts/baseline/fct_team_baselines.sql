@@ -58,7 +58,9 @@ flow as (
         windows.team_name,
         count(*) as merged_pull_requests,
         count(distinct {{ week_start('pull_requests.merged_at') }}) as weeks_with_merged_pull_requests,
-        {{ median('case when pull_requests.deployed_at < windows.window_end_at then pull_requests.cycle_time_hours end') }} as cycle_time_median_hours
+        {{ median(
+            'case when pull_requests.deployed_at < windows.window_end_at then pull_requests.cycle_time_hours end'
+        ) }} as cycle_time_median_hours
     from windows
     inner join pull_requests
         on pull_requests.people_flow_team_name = windows.team_name
@@ -210,19 +212,22 @@ typed as (
         cast(baseline_end_date as date) as baseline_end_date,
         {%- for column in ['merged_pull_requests', 'weeks_with_data', 'engineer_weeks', 'production_deployments',
                           'deployed_pull_requests', 'survey_responses'] %}
-        cast({{ column }} as bigint) as {{ column }},
+            cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
         is_suppressed,
         {%- for column in ['pr_throughput_per_engineer_week', 'cycle_time_median_hours', 'lead_time_median_hours',
                           'deployments_per_week', 'deploy_days_per_week', 'change_failure_rate', 'rework_rate',
                           'code_churn_rate'] %}
-        cast(case when is_suppressed and '{{ column }}' in ('pr_throughput_per_engineer_week', 'cycle_time_median_hours')
-            then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            {%- if column in ['pr_throughput_per_engineer_week', 'cycle_time_median_hours'] %}
+                cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            {%- else %}
+                cast({{ column }} as {{ type_double() }}) as {{ column }},
+            {%- endif %}
         {%- endfor %}
         cost_per_transaction_usd,
         cast(error_rate as {{ type_double() }}) as error_rate,
         {%- for column in ['friction_score_mean', 'satisfaction_score_mean', 'ai_trust_score_mean'] %}
-        cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
         {%- endfor %}
         is_verifiable
     from final

@@ -1,7 +1,19 @@
+{%- set raw_columns = {
+    'repository': 'varchar',
+    'sha': 'varchar',
+    'parent_shas': 'varchar',
+    'author_login': 'varchar',
+    'author_date': 'timestamptz',
+    'committer_date': 'timestamptz',
+    'message': 'varchar',
+    '_dlt_load_id': 'varchar',
+    '_dlt_id': 'varchar',
+} -%}
+
 with
 
 source as (
-    select * from {{ optional_source('git', 'commits', {'repository': 'varchar', 'sha': 'varchar', 'parent_shas': 'varchar', 'author_login': 'varchar', 'author_date': 'timestamptz', 'committer_date': 'timestamptz', 'message': 'varchar', '_dlt_load_id': 'varchar', '_dlt_id': 'varchar'}) }}
+    select * from {{ optional_source('git', 'commits', raw_columns) }}
 ),
 
 deduplicated as (

@@ -1,7 +1,16 @@
+{%- set raw_columns = {
+    'repository': 'varchar',
+    'name': 'varchar',
+    'target_sha': 'varchar',
+    'tagged_at': 'timestamptz',
+    '_dlt_load_id': 'varchar',
+    '_dlt_id': 'varchar',
+} -%}
+
 with
 
 source as (
-    select * from {{ optional_source('git', 'tags', {'repository': 'varchar', 'name': 'varchar', 'target_sha': 'varchar', 'tagged_at': 'timestamptz', '_dlt_load_id': 'varchar', '_dlt_id': 'varchar'}) }}
+    select * from {{ optional_source('git', 'tags', raw_columns) }}
 ),
 
 deduplicated as (
