@@ -10,11 +10,29 @@
     - size (lines added + deleted, from the PR's files when loaded), first commit,
       first review or review comment by someone other than the author;
     - the work-item key (e.g. PAY-123) found in the title or branch.
+
+    Incremental: a run re-reads PRs updated since the latest `updated_at` already built,
+    minus var('incremental_lookback_days') for late data (GitHub bumps a PR's updated_at
+    when commits, reviews, comments or labels change). Roster or seed-rule changes need
+    `dbt build --full-refresh`.
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='pull_request_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 pull_requests as (
     select * from {{ ref('stg_github__pull_requests') }}
+    {% if is_incremental() %}
+        where updated_at >= (
+            select {{ dbt.dateadd('day', -1 * var('incremental_lookback_days'), 'max(this_model.updated_at)') }}
+            from {{ this }} as this_model
+        )
+    {% endif %}
 ),
 
 labels as (
@@ -287,6 +305,7 @@ final as (
 
         ---------- timestamps
         pull_requests.created_at,
+        pull_requests.updated_at,
         pull_requests.merged_at,
         pull_requests.closed_at,
         commit_stats.first_commit_authored_at,
