@@ -1,0 +1,65 @@
+"""The `ai-roi` command: help a newcomer understands, clear errors, status of the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingestion.cli import main
+
+
+def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "run", "validate", "build", "status", "scorecard"):
+        assert command in out
+    assert "warehouse/ai_roi.duckdb" in out
+
+
+def test_run_without_sources_asks_for_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    assert "Name the sources to run, or --all." in capsys.readouterr().err
+
+
+def test_unknown_source_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "gitlab"]) == 2
+    assert "Unknown source(s): gitlab" in capsys.readouterr().err
+
+
+def test_status_without_a_warehouse_says_what_to_do(
+    warehouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status"]) == 1
+    assert "Run `ai-roi demo` or `ai-roi run --all`" in capsys.readouterr().out
+
+
+def test_a_source_error_is_reported_without_a_traceback(
+    warehouse: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCES__AI_USAGE_FILES__PATH", str(tmp_path / "missing"))
+    assert main(["run", "ai_usage_files", "--no-validate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: [ai_usage_files]")
+    assert "Traceback" not in err
+
+
+def test_status_lists_loaded_tables(
+    warehouse: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "usage"
+    folder.mkdir()
+    (folder / "cursor.csv").write_text(
+        "usage_date,tool,user_login,team,suggestions_shown,suggestions_accepted\n2026-03-02,cursor,ana,,10,4\n"
+    )
+    from ingestion.orchestrate import ingest
+
+    ingest("ai_usage_files", {"path": str(folder)}, printer=lambda _: None)
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "raw_ai_usage_files.ai_usage_daily" in out
