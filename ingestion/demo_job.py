@@ -71,9 +71,6 @@ def run_demo(
     counts = manifest.get("row_counts") or manifest.get("counts") or {}
     if counts:
         printer(f"  {sum(int(v) for v in counts.values()):,} records across {len(counts)} files")
-    (data_dir / "manifest.json").exists() or (data_dir / "manifest.json").write_text(
-        json.dumps(manifest)
-    )
     with serve(data_dir) as server:
         printer(
             f"==> demo APIs served at {server.base_url} (GitHub, Copilot, Jira, PagerDuty shapes)"
