@@ -9,7 +9,7 @@
             *,
             row_number() over (
                 partition by {{ key_columns | join(', ') }}
-                order by cast(_dlt_load_id as {{ dbt.type_float() }}) desc
+                order by cast(_dlt_load_id as {{ type_double() }}) desc
                 {%- if tiebreak %}, {{ tiebreak }}{% endif %}
             ) as dedup_row_number
         from {{ relation }}

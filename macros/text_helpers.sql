@@ -22,7 +22,7 @@
 {%- endmacro %}
 
 {% macro default__load_id_to_timestamp(column) -%}
-    to_timestamp(cast({{ column }} as {{ dbt.type_float() }}))
+    to_timestamp(cast({{ column }} as {{ type_double() }}))
 {%- endmacro %}
 
 {#- A Jinja list of strings as a SQL list of lower-case literals: 'a', 'b'. -#}

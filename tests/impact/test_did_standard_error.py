@@ -2,7 +2,7 @@
 checked against numpy/scipy on small observation sets.
 
 Nothing is built: the macro is rendered with plain Jinja (the one project macro it calls,
-`double_type()`, is stubbed as DuckDB's `double`) and its SQL runs on an in-memory DuckDB.
+`type_double()`, is stubbed as DuckDB's `double`) and its SQL runs on an in-memory DuckDB.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ OBSERVATIONS: dict[str, dict[tuple[str, str, str], list[float]]] = {
 def render_macro(**kwargs: Any) -> str:
     """The macro's SQL, rendered with plain Jinja exactly as dbt would on DuckDB."""
     env = jinja2.Environment(extensions=["jinja2.ext.do"])
-    env.globals["double_type"] = lambda: "double"
+    env.globals["type_double"] = lambda: "double"
     module = env.from_string(MACRO_PATH.read_text()).module
     return str(module.difference_in_differences("observations", **kwargs))
 

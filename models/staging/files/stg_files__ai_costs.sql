@@ -23,8 +23,8 @@ renamed as (
         ---------- numerics
         cast(amount as decimal(18, 2)) as amount_usd,
         cast(seats as integer) as seats,
-        cast(usage_units as {{ dbt.type_float() }}) as usage_units,
-        cast(training_hours as {{ dbt.type_float() }}) as training_hours,
+        cast(usage_units as {{ type_double() }}) as usage_units,
+        cast(training_hours as {{ type_double() }}) as training_hours,
 
         ---------- dates
         {{ month_start('month') }} as cost_month

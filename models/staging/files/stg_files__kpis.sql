@@ -13,7 +13,7 @@ renamed as (
         {{ month_start('month') }} as kpi_month,
         lower(metric_name) as metric_name,
         coalesce(product_area, 'all') as product_area,
-        cast(value as {{ dbt.type_float() }}) as kpi_value
+        cast(value as {{ type_double() }}) as kpi_value
     from deduplicated
 )
 

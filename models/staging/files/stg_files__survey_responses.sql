@@ -15,10 +15,10 @@ renamed as (
         team as team_name,
 
         ---------- numerics
-        cast(friction_score as {{ dbt.type_float() }}) as friction_score,
-        cast(satisfaction_score as {{ dbt.type_float() }}) as satisfaction_score,
-        cast(ai_trust_score as {{ dbt.type_float() }}) as ai_trust_score,
-        cast(hours_saved_per_week as {{ dbt.type_float() }}) as self_reported_hours_saved_per_week,
+        cast(friction_score as {{ type_double() }}) as friction_score,
+        cast(satisfaction_score as {{ type_double() }}) as satisfaction_score,
+        cast(ai_trust_score as {{ type_double() }}) as ai_trust_score,
+        cast(hours_saved_per_week as {{ type_double() }}) as self_reported_hours_saved_per_week,
 
         ---------- dates
         cast(response_date as date) as response_date

@@ -23,7 +23,7 @@ renamed as (
         status_category,
 
         ---------- numerics
-        cast(story_points as {{ dbt.type_float() }}) as story_points,
+        cast(story_points as {{ type_double() }}) as story_points,
 
         ---------- timestamps
         {{ to_utc('created') }} as created_at,

@@ -1,0 +1,136 @@
+{#-
+    METRICS.md, Layer 1: "Suggestions shown / accepted: from AI tool telemetry: Copilot
+    usage-metric reports' code_generation_activity_count / code_acceptance_activity_count
+    summed over all features (the report's totals), ... or the generic usage file."
+    "Active / engaged users ...: daily active users from telemetry."
+
+    Every person-level (or team-level) telemetry source in one shape, one row per source,
+    AI tool, subject and day:
+    - `copilot_user_report`: the Copilot users-1-day report (one row per person and day);
+      Copilot reports only say whether chat / agent was used that day, so chat_sessions and
+      agent_sessions are 1 for a day with that use;
+    - `ai_usage_file`: the generic daily usage file of other tools (Claude Code, Cursor,
+      ...), per person (`user_login`) or per team (`team:<team>` subject, person_id null).
+    team_name is the person's team on the usage date (int_team_memberships, effective-dated),
+    else the team named in the file. The org-level Copilot sources (organization report,
+    legacy metrics) carry no person or team and live in int_ai_usage_org_daily only: team
+    grain uses person-level sources only.
+-#}
+with
+
+stg_copilot__user_daily_reports as (
+    select * from {{ ref('stg_copilot__user_daily_reports') }}
+),
+
+stg_ai_usage_files__usage_days as (
+    select * from {{ ref('stg_ai_usage_files__usage_days') }}
+),
+
+int_team_memberships as (
+    select * from {{ ref('int_team_memberships') }}
+),
+
+copilot_rows as (
+    select
+        'copilot_user_report' as source,
+        'github_copilot' as ai_tool,
+        person_id as subject_id,
+        person_id,
+        cast(null as {{ dbt.type_string() }}) as reported_team_name,
+        usage_date,
+        suggestions_shown,
+        suggestions_accepted,
+        lines_suggested,
+        lines_accepted,
+        cast(case when used_chat then 1 else 0 end as bigint) as chat_sessions,
+        cast(case when used_agent then 1 else 0 end as bigint) as agent_sessions,
+        interactions,
+        cast(null as bigint) as tokens,
+        cast(null as decimal(18, 4)) as cost_usd
+    from stg_copilot__user_daily_reports
+),
+
+file_rows as (
+    select
+        'ai_usage_file' as source,
+        ai_tool,
+        subject_id,
+        person_id,
+        team_name as reported_team_name,
+        usage_date,
+        coalesce(suggestions_shown, 0) as suggestions_shown,
+        coalesce(suggestions_accepted, 0) as suggestions_accepted,
+        coalesce(lines_suggested, 0) as lines_suggested,
+        coalesce(lines_accepted, 0) as lines_accepted,
+        coalesce(chat_sessions, 0) as chat_sessions,
+        coalesce(agent_sessions, 0) as agent_sessions,
+        cast(0 as bigint) as interactions,
+        tokens,
+        cost_usd
+    from stg_ai_usage_files__usage_days
+),
+
+unioned as (
+    select * from copilot_rows
+    union all
+    select * from file_rows
+),
+
+person_teams as (
+    -- the person's team on the usage date (one, should memberships overlap)
+    select
+        unioned.source,
+        unioned.ai_tool,
+        unioned.subject_id,
+        unioned.usage_date,
+        min(int_team_memberships.team_name) as member_team_name
+    from unioned
+    inner join int_team_memberships
+        on unioned.person_id = int_team_memberships.person_id
+        and unioned.usage_date >= int_team_memberships.valid_from
+        and unioned.usage_date < int_team_memberships.valid_to
+    group by unioned.source, unioned.ai_tool, unioned.subject_id, unioned.usage_date
+),
+
+final as (
+    select
+        ---------- ids
+        unioned.source,
+        unioned.ai_tool,
+        unioned.subject_id,
+        unioned.person_id,
+        coalesce(person_teams.member_team_name, unioned.reported_team_name) as team_name,
+
+        ---------- numerics
+        cast(unioned.suggestions_shown as bigint) as suggestions_shown,
+        cast(unioned.suggestions_accepted as bigint) as suggestions_accepted,
+        cast(unioned.lines_suggested as bigint) as lines_suggested,
+        cast(unioned.lines_accepted as bigint) as lines_accepted,
+        cast(unioned.chat_sessions as bigint) as chat_sessions,
+        cast(unioned.agent_sessions as bigint) as agent_sessions,
+        cast(unioned.tokens as bigint) as tokens,
+        cast(unioned.cost_usd as decimal(18, 4)) as cost_usd,
+
+        ---------- booleans
+        unioned.person_id is null as is_team_level,
+        (
+            unioned.suggestions_shown > 0
+            or unioned.suggestions_accepted > 0
+            or unioned.lines_suggested > 0
+            or unioned.chat_sessions > 0
+            or unioned.agent_sessions > 0
+            or unioned.interactions > 0
+        ) as is_active,
+
+        ---------- dates
+        unioned.usage_date
+
+    from unioned
+    left join person_teams
+        on unioned.source = person_teams.source
+        and unioned.ai_tool = person_teams.ai_tool
+        and unioned.subject_id = person_teams.subject_id
+        and unioned.usage_date = person_teams.usage_date
+)
+
+select * from final

@@ -1,0 +1,241 @@
+{#-
+    METRICS.md, "Impact: AI-enabled vs control": "For each headline metric: team-week
+    means for treatment and control in baseline and impact phases; did_estimate =
+    (T_impact - T_baseline) - (C_impact - C_baseline), with a standard error from the
+    team-week observations (Welch) ..."
+
+    The team-week observations behind fct_did_estimates, one row per team x ISO week x
+    headline metric, so an analyst can recompute any estimate:
+    - team-weeks: the team spine of fct_delivery_team_weekly (observation window), with
+      the team's cohort and its phase by week start (phase_of, the team's own reference
+      date); only treatment/control teams in their baseline and impact phases (adoption,
+      pre_baseline and unassigned teams are left out);
+    - delivery metrics from fct_delivery_team_weekly (PR throughput per engineer-week and
+      median PR cycle time of the author team; median lead time, change failure rate and
+      rework rate of the owner team);
+    - median task effort of work items done in the week (int_work_items_enriched);
+    - median size of PRs merged in the week (int_pull_requests_with_cycle_stages);
+    - cost per transaction = operating cost / transactions of the week (int_ops_transactions_daily);
+    - mean friction and satisfaction of the survey responses of the week (int_survey_responses),
+      only for team-weeks with at least var('min_group_size') responses (a mean of fewer
+      answers is close to one person's answer);
+    - person-derived metrics (macro impact_headline_metrics) are dropped for team-weeks
+      with fewer than var('min_group_size') rostered humans (is_suppressed);
+    - deployment-dependent metrics (cycle time, lead time, change failure and rework rate)
+      are dropped for team-weeks before the team's first observed production deployment:
+      PRs merged before a repository's deployment history begins are all "deployed" by
+      its first observed deployment, which would inflate their cycle time;
+    - a team-week without a value (no deployment, no done task, ...) is no observation.
+-#}
+{%- set metrics = impact_headline_metrics() -%}
+{%- set person_derived = metrics | selectattr('is_person_derived') | map(attribute='metric_name') | list -%}
+{%- set deployment_dependent = metrics | selectattr('requires_deployment_history') | map(attribute='metric_name') | list -%}
+{%- set person_derived_list = "'" ~ person_derived | join("', '") ~ "'" -%}
+{%- set deployment_dependent_list = "'" ~ deployment_dependent | join("', '") ~ "'" -%}
+with
+
+delivery_weekly as (
+    select * from {{ ref('fct_delivery_team_weekly') }}
+),
+
+work_items as (
+    select * from {{ ref('int_work_items_enriched') }}
+),
+
+pull_requests as (
+    select * from {{ ref('int_pull_requests_with_cycle_stages') }}
+),
+
+ops as (
+    select * from {{ ref('int_ops_transactions_daily') }}
+),
+
+surveys as (
+    select * from {{ ref('int_survey_responses') }}
+),
+
+deployment_history as (
+    -- the first week with an observed production deployment of a repository the team owns
+    select
+        team_name,
+        min(week_start) as first_deployment_week_start
+    from delivery_weekly
+    where production_deployments > 0
+    group by 1
+),
+
+team_weeks as (
+    select
+        delivery_weekly.team_name,
+        delivery_weekly.week_start,
+        delivery_weekly.cohort,
+        delivery_weekly.phase,
+        delivery_weekly.is_suppressed,
+        coalesce(delivery_weekly.week_start >= deployment_history.first_deployment_week_start, false) as has_deployment_history
+    from delivery_weekly
+    left join deployment_history on delivery_weekly.team_name = deployment_history.team_name
+),
+
+task_effort as (
+    select
+        team_name,
+        {{ week_start('done_at') }} as week_start,
+        {{ median('task_effort_hours') }} as task_effort_median_hours
+    from work_items
+    where is_done and team_name is not null
+    group by 1, 2
+),
+
+pr_size as (
+    select
+        people_flow_team_name as team_name,
+        {{ week_start('merged_at') }} as week_start,
+        {{ median('pr_size_lines') }} as pr_size_median_lines
+    from pull_requests
+    where is_merged and people_flow_team_name is not null
+    group by 1, 2
+),
+
+operations as (
+    select
+        team_name,
+        {{ week_start('transaction_date') }} as week_start,
+        {{ safe_divide('sum(operating_cost_usd)', 'sum(transactions)') }} as cost_per_transaction_usd
+    from ops
+    group by 1, 2
+),
+
+perception as (
+    select
+        team_name,
+        {{ week_start('response_date') }} as week_start,
+        avg(friction_score) as friction_score_mean,
+        avg(satisfaction_score) as satisfaction_score_mean
+    from surveys
+    group by 1, 2
+    -- a mean of fewer answers than the privacy group size is close to one person's answer
+    having count(*) >= {{ var('min_group_size') }}
+),
+
+metric_values as (
+    select
+        team_name,
+        week_start,
+        'pr_throughput_per_engineer_week' as metric_name,
+        pr_throughput_per_engineer_week as metric_value,
+        'fct_delivery_team_weekly' as source_model
+    from delivery_weekly
+    union all
+    select
+        team_name,
+        week_start,
+        'pr_cycle_time_median_hours' as metric_name,
+        cycle_time_median_hours as metric_value,
+        'fct_delivery_team_weekly' as source_model
+    from delivery_weekly
+    union all
+    select
+        team_name,
+        week_start,
+        'lead_time_median_hours' as metric_name,
+        lead_time_median_hours as metric_value,
+        'fct_delivery_team_weekly' as source_model
+    from delivery_weekly
+    union all
+    select
+        team_name,
+        week_start,
+        'change_failure_rate' as metric_name,
+        change_failure_rate as metric_value,
+        'fct_delivery_team_weekly' as source_model
+    from delivery_weekly
+    union all
+    select
+        team_name,
+        week_start,
+        'rework_rate' as metric_name,
+        rework_rate as metric_value,
+        'fct_delivery_team_weekly' as source_model
+    from delivery_weekly
+    union all
+    select
+        team_name,
+        week_start,
+        'task_effort_median_hours' as metric_name,
+        task_effort_median_hours as metric_value,
+        'int_work_items_enriched' as source_model
+    from task_effort
+    union all
+    select
+        team_name,
+        week_start,
+        'pr_size_median_lines' as metric_name,
+        pr_size_median_lines as metric_value,
+        'int_pull_requests_with_cycle_stages' as source_model
+    from pr_size
+    union all
+    select
+        team_name,
+        week_start,
+        'cost_per_transaction_usd' as metric_name,
+        cost_per_transaction_usd as metric_value,
+        'int_ops_transactions_daily' as source_model
+    from operations
+    union all
+    select
+        team_name,
+        week_start,
+        'friction_score_mean' as metric_name,
+        friction_score_mean as metric_value,
+        'int_survey_responses' as source_model
+    from perception
+    union all
+    select
+        team_name,
+        week_start,
+        'satisfaction_score_mean' as metric_name,
+        satisfaction_score_mean as metric_value,
+        'int_survey_responses' as source_model
+    from perception
+),
+
+observations as (
+    select
+        team_weeks.team_name,
+        team_weeks.week_start,
+        metric_values.metric_name,
+        team_weeks.cohort,
+        team_weeks.phase,
+        metric_values.metric_value,
+        metric_values.source_model
+    from metric_values
+    inner join team_weeks
+        on metric_values.team_name = team_weeks.team_name
+        and metric_values.week_start = team_weeks.week_start
+    where
+        metric_values.metric_value is not null
+        and team_weeks.cohort in ('treatment', 'control')
+        and team_weeks.phase in ('baseline', 'impact')
+        and not (
+            team_weeks.is_suppressed
+            and metric_values.metric_name in ({{ person_derived_list }})
+        )
+        and not (
+            not team_weeks.has_deployment_history
+            and metric_values.metric_name in ({{ deployment_dependent_list }})
+        )
+),
+
+final as (
+    select
+        cast(team_name as {{ dbt.type_string() }}) as team_name,
+        cast(week_start as date) as week_start,
+        cast(metric_name as {{ dbt.type_string() }}) as metric_name,
+        cast(cohort as {{ dbt.type_string() }}) as cohort,
+        cast(phase as {{ dbt.type_string() }}) as phase,
+        cast(metric_value as {{ type_double() }}) as value,
+        cast(source_model as {{ dbt.type_string() }}) as source_model
+    from observations
+)
+
+select * from final
