@@ -28,10 +28,7 @@ with
 pull_requests as (
     select * from {{ ref('stg_github__pull_requests') }}
     {% if is_incremental() %}
-        where updated_at >= (
-            select {{ dbt.dateadd('day', -1 * var('incremental_lookback_days'), 'max(this_model.updated_at)') }}
-            from {{ this }} as this_model
-        )
+        where updated_at >= ({{ incremental_cutoff('updated_at') }})
     {% endif %}
 ),
 
