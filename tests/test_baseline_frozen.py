@@ -26,7 +26,7 @@ LATE_ROWS = [
                          timestamp '2026-10-20 15:00:00+00' as merged_at,
                          timestamp '2026-10-20 15:00:00+00' as updated_at,
                          'late' || merge_commit_sha as merge_commit_sha,
-                         md5(random()::varchar) as _dlt_id)
+                         '9999999999.1' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
        from raw_github.pull_requests where merged_at is not null limit 50""",
     """insert into raw_github.deployments by name
        select * replace (id + 900000000 as id, timestamp '2026-10-21 10:00:00+00' as created_at,

@@ -11,10 +11,11 @@
       first review or review comment by someone other than the author;
     - the work-item key (e.g. PAY-123) found in the title or branch.
 
-    Incremental: a run re-reads PRs updated since the latest `updated_at` already built,
-    minus var('incremental_lookback_days') for late data (GitHub bumps a PR's updated_at
-    when commits, reviews, comments or labels change). Roster or seed-rule changes need
-    `dbt build --full-refresh`.
+    Incremental: a run re-reads PRs whose latest version was loaded since the newest load
+    already built (`loaded_at`, from dlt's load id), minus var('incremental_lookback_days')
+    for late data. The github source reloads a PR whenever its commits, reviews, comments
+    or labels change, and a backfill of old PRs arrives with a new load, so arrival time,
+    not updated_at, decides. Roster or seed-rule changes need `dbt build --full-refresh`.
 -#}
 {{ config(
     materialized='incremental',
@@ -28,7 +29,7 @@ with
 pull_requests as (
     select * from {{ ref('stg_github__pull_requests') }}
     {% if is_incremental() %}
-        where updated_at >= ({{ incremental_cutoff('updated_at') }})
+        where loaded_at >= ({{ incremental_cutoff('loaded_at') }})
     {% endif %}
 ),
 
@@ -303,6 +304,7 @@ final as (
         ---------- timestamps
         pull_requests.created_at,
         pull_requests.updated_at,
+        pull_requests.loaded_at,
         pull_requests.merged_at,
         pull_requests.closed_at,
         commit_stats.first_commit_authored_at,

@@ -38,7 +38,9 @@ renamed as (
         {{ to_utc('created_at') }} as created_at,
         {{ to_utc('updated_at') }} as updated_at,
         {{ to_utc('closed_at') }} as closed_at,
-        {{ to_utc('merged_at') }} as merged_at
+        {{ to_utc('merged_at') }} as merged_at,
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )
