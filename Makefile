@@ -53,6 +53,7 @@ governance: setup
 
 lint-sql: setup
 	@echo "==> sqlfluff (dbt templater)"
+	@mkdir -p warehouse
 	@$(BIN)/sqlfluff lint models analyses tests/dbt --processes 2
 
 lint: lint-python governance lint-sql

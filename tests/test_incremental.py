@@ -28,11 +28,23 @@ CHANGES = [
                          timestamp '2026-11-01 15:00:00+00' as updated_at,
                          '9999999999.1' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
        from raw_github.pull_requests where merged_at is not null order by id limit 25""",
+    # a revised Copilot day (the vendor re-issued the latest report) and a new day
+    """update raw_copilot.user_daily_reports
+       set code_acceptance_activity_count = code_acceptance_activity_count + 1,
+           _dlt_load_id = '9999999999.1'
+       where day = (select max(day) from raw_copilot.user_daily_reports)""",
+    """insert into raw_copilot.user_daily_reports by name
+       select * replace (day + 1 as day, '9999999999.1' as _dlt_load_id,
+                         md5(random()::varchar) as _dlt_id)
+       from raw_copilot.user_daily_reports
+       where day = (select max(day) from raw_copilot.user_daily_reports)""",
 ]
 COMPARED = [
     "intermediate.int_pull_requests_enriched",
     "marts.fct_delivery_team_weekly",
     "marts.fct_delivery_team_monthly",
+    "intermediate.int_ai_usage_person_days",
+    "marts.fct_ai_usage_team_daily",
 ]
 
 
@@ -56,7 +68,7 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
     con.close()
     selection = [
         "--select",
-        "+fct_delivery_team_weekly +fct_delivery_team_monthly",
+        "+fct_delivery_team_weekly +fct_delivery_team_monthly +fct_ai_usage_team_daily",
         "--exclude",
         "test_type:unit",
     ]
@@ -78,4 +90,13 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
     finally:
         con.close()
     assert new_prs == (25,)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        days = con.execute(
+            "select max(usage_date) from intermediate.int_ai_usage_person_days where source = 'copilot_user_report'"
+        ).fetchone()[0]
+        raw_days = con.execute("select max(day) from raw_copilot.user_daily_reports").fetchone()[0]
+    finally:
+        con.close()
+    assert days == raw_days  # the new Copilot day arrived
     assert reverts[0] >= 1

@@ -15,15 +15,31 @@
     else the team named in the file. The org-level Copilot sources (organization report,
     legacy metrics) carry no person or team and live in int_ai_usage_org_daily only: team
     grain uses person-level sources only.
+
+    Incremental (telemetry is the largest event source): a run re-reads rows loaded since
+    the newest load already built, minus var('incremental_lookback_days') (`loaded_at`).
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['source', 'ai_tool', 'subject_id', 'usage_date'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 stg_copilot__user_daily_reports as (
     select * from {{ ref('stg_copilot__user_daily_reports') }}
+    {% if is_incremental() %}
+        where loaded_at >= ({{ incremental_cutoff('loaded_at') }})
+    {% endif %}
 ),
 
 stg_ai_usage_files__usage_days as (
     select * from {{ ref('stg_ai_usage_files__usage_days') }}
+    {% if is_incremental() %}
+        where loaded_at >= ({{ incremental_cutoff('loaded_at') }})
+    {% endif %}
 ),
 
 int_team_memberships as (
@@ -46,7 +62,8 @@ copilot_rows as (
         cast(case when used_agent then 1 else 0 end as bigint) as agent_sessions,
         interactions,
         cast(null as bigint) as tokens,
-        cast(null as decimal(18, 4)) as cost_usd
+        cast(null as decimal(18, 4)) as cost_usd,
+        loaded_at
     from stg_copilot__user_daily_reports
 ),
 
@@ -66,7 +83,8 @@ file_rows as (
         coalesce(agent_sessions, 0) as agent_sessions,
         cast(0 as bigint) as interactions,
         tokens,
-        cost_usd
+        cost_usd,
+        loaded_at
     from stg_ai_usage_files__usage_days
 ),
 
@@ -123,7 +141,8 @@ final as (
         ) as is_active,
 
         ---------- dates
-        unioned.usage_date
+        unioned.usage_date,
+        unioned.loaded_at
 
     from unioned
     left join person_teams

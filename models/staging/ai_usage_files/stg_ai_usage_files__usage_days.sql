@@ -45,7 +45,10 @@ renamed as (
         cast(cost_usd as decimal(18, 4)) as cost_usd,
 
         ---------- dates
-        cast(usage_date as date) as usage_date
+        cast(usage_date as date) as usage_date,
+
+        ---------- load
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

@@ -25,7 +25,10 @@ renamed as (
         coalesce(used_agent, false) as used_agent,
 
         ---------- dates
-        cast(day as date) as usage_date
+        cast(day as date) as usage_date,
+
+        ---------- load
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )
