@@ -28,6 +28,30 @@ CHANGES = [
                          timestamp '2026-11-01 15:00:00+00' as updated_at,
                          '9999999999.1' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
        from raw_github.pull_requests where merged_at is not null order by id limit 25""",
+    # a new commit on the platform repository's default branch, and a deployment of it
+    """insert into raw_github.commits by name
+       select * replace ('f' || repeat('0', 39) as sha,
+                         timestamp '2026-11-01 10:00:00+00' as commit__author__date,
+                         timestamp '2026-11-01 10:00:00+00' as commit__committer__date,
+                         '9999999999.1' as _dlt_load_id, 'new-commit' as _dlt_id)
+       from raw_github.commits where repository_full_name = 'acme/platform-service'
+       order by commit__committer__date desc limit 1""",
+    """insert into raw_github.commits__parents by name
+       select * replace ((select sha from raw_github.commits where repository_full_name = 'acme/platform-service'
+                          and _dlt_id != 'new-commit' order by commit__committer__date desc limit 1) as sha,
+                         'new-commit' as _dlt_parent_id, 'new-parent' as _dlt_id)
+       from raw_github.commits__parents limit 1""",
+    """insert into raw_github.deployments by name
+       select * replace (7777777777 as id, 'f' || repeat('0', 39) as sha,
+                         timestamp '2026-11-01 11:00:00+00' as created_at,
+                         '9999999999.1' as _dlt_load_id, 'new-deployment' as _dlt_id)
+       from raw_github.deployments where repository_full_name = 'acme/platform-service'
+           and environment = 'production' limit 1""",
+    """insert into raw_github.deployment_statuses by name
+       select * replace (7777777778 as id, 7777777777 as deployment_id, 'success' as state,
+                         timestamp '2026-11-01 11:05:00+00' as created_at,
+                         '9999999999.1' as _dlt_load_id, 'new-status' as _dlt_id)
+       from raw_github.deployment_statuses limit 1""",
     # a revised Copilot day (the vendor re-issued the latest report) and a new day
     """update raw_copilot.user_daily_reports
        set code_acceptance_activity_count = code_acceptance_activity_count + 1,
@@ -40,6 +64,7 @@ CHANGES = [
        where day = (select max(day) from raw_copilot.user_daily_reports)""",
 ]
 COMPARED = [
+    "intermediate.int_commits_joined_to_deployments",
     "intermediate.int_pull_requests_enriched",
     "marts.fct_delivery_team_weekly",
     "marts.fct_delivery_team_monthly",
@@ -99,4 +124,13 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
     finally:
         con.close()
     assert days == raw_days  # the new Copilot day arrived
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        shipped = con.execute(
+            "select deployment_id from intermediate.int_commits_joined_to_deployments "
+            "where commit_sha = 'f' || repeat('0', 39)"
+        ).fetchall()
+    finally:
+        con.close()
+    assert shipped == [(7777777777,)]  # the new deployment shipped the new commit
     assert reverts[0] >= 1

@@ -3,11 +3,24 @@
     deployed commit contains it (the deployed SHA itself or one of its ancestors).
 
     The ancestry walk starts at each successful production deployment's SHA and follows
-    parent edges backwards (`union` deduplicates, so merges do not multiply paths), but only through commits committed after the previous
-    successful deployment of the same repository finished, minus a week of slack
-    (commits older than that were already shipped by an earlier deployment). This keeps
-    the walk proportional to the commits between deployments instead of all history.
+    parent edges backwards (`union` deduplicates, so merges do not multiply paths), but
+    only through commits committed after the previous successful deployment of the same
+    repository finished, minus a week of slack (commits older than that were already
+    shipped by an earlier deployment). This keeps the walk proportional to the commits
+    between deployments instead of all history.
+
+    Incremental: a commit's earliest deployment never changes when later deployments
+    arrive, so a run walks only from deployments finished since the latest one built
+    (minus var('incremental_lookback_days')) and keeps every commit already assigned to an
+    older deployment.
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['repository_full_name', 'commit_sha'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with recursive
 
 deployments as (
@@ -36,13 +49,20 @@ deployments_with_floor as (
     from deployments
 ),
 
+walk_starts as (
+    select * from deployments_with_floor
+    {% if is_incremental() %}
+        where finished_at >= ({{ incremental_cutoff('deployed_at') }})
+    {% endif %}
+),
+
 walk as (
     select
         deployment_id,
         repository_full_name,
         deployed_sha as commit_sha,
         walk_floor_at
-    from deployments_with_floor
+    from walk_starts
     union
     select
         walk.deployment_id,
@@ -69,7 +89,19 @@ reached as (
     inner join deployments_with_floor on walk.deployment_id = deployments_with_floor.deployment_id
 ),
 
-final as (
+{% if is_incremental() %}
+    already_shipped as (
+        -- commits an older (pre-cutoff) deployment already contains keep their row
+        select
+            this_model.repository_full_name,
+            this_model.commit_sha
+        from {{ this }} as this_model
+        where this_model.deployed_at < ({{ incremental_cutoff('deployed_at') }})
+    ),
+{% endif %}
+
+
+earliest as (
     select
         repository_full_name,
         commit_sha,
@@ -84,6 +116,17 @@ final as (
         from reached
     ) as ranked
     where deployment_rank = 1
+),
+
+final as (
+    select earliest.*
+    from earliest
+    {% if is_incremental() %}
+        left join already_shipped
+            on earliest.repository_full_name = already_shipped.repository_full_name
+            and earliest.commit_sha = already_shipped.commit_sha
+        where already_shipped.commit_sha is null
+    {% endif %}
 )
 
 select * from final
