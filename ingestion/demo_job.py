@@ -79,5 +79,9 @@ def run_demo(
     build(db_path=db, printer=printer)
     if show_scorecard:
         print_scorecard(db, printer)
+    from ingestion.report import write_report
+
+    report = write_report(db, db.parent.parent / "reports" / "ai_roi_report.html")
+    printer(f"==> report: {report} (open it in a browser; `make report` rewrites it)")
     printer(f"==> demo finished in {time.monotonic() - started:.0f}s")
     return manifest

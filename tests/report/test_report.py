@@ -1,0 +1,112 @@
+"""The HTML report: every section and chart is there, plotly.js is inline, and the page opens
+in headless Chromium without a console message."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from ingestion.export import export_marts
+from ingestion.report import write_report
+from ingestion.report.browser import find_chromium, open_in_browser
+
+SECTIONS = ["individual-output", "team-throughput", "business-impact", "flags"]
+CHARTS = ["chart-adoption", "chart-dora", "chart-did", "chart-net-gain", "chart-tco"]
+TITLES = [
+    "AI adoption and acceptance by cohort",
+    "DORA metrics by cohort",
+    "AI vs control: team-week means before and after, with 95% intervals",
+    "Net productivity gain, organisation, per month and cumulative (USD)",
+    "AI total cost of ownership by cost type, organisation, per month (USD)",
+]
+
+
+@pytest.fixture(scope="module")
+def report(demo_run: dict[str, object], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "ai_roi_report.html"
+    return write_report(demo_run["db"], out)
+
+
+@pytest.mark.slow
+def test_report_has_every_section_chart_and_caption(report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in page, section
+    for chart in CHARTS:
+        assert f'id="{chart}"' in page, chart
+        assert re.search(rf'Plotly\.newPlot\(\s*"{chart}"', page), chart
+    for title in TITLES:
+        assert title in page, title
+    assert page.count("<figcaption>") == len(CHARTS)
+    assert 'id="table-did"' in page
+    assert 'id="table-flags"' in page
+    assert 'id="headline"' in page
+    assert "payback" in page
+
+
+@pytest.mark.slow
+def test_report_is_self_contained(report: Path) -> None:
+    page = report.read_text(encoding="utf-8")
+    assert "plotly.js v" in page  # the library's banner: plotly.js is inline
+    assert len(page) > 1_000_000
+    assert not re.search(r"<script[^>]+src=", page), "no external scripts"
+    assert not re.search(r"<link[^>]+href=\"https?:", page), "no external stylesheets"
+
+
+def _browser_or_skip() -> None:
+    if find_chromium() is None:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            pytest.fail("chromium missing although running as root: run `make browser`")
+        pytest.skip("chromium not installed and not root (`make browser` installs it)")
+
+
+def test_browser_check_catches_console_errors(tmp_path: Path) -> None:
+    """The console check itself: a page that throws is caught."""
+    _browser_or_skip()
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<html><body><script>console.error('broken on purpose'); missingFunction();"
+        "</script></body></html>"
+    )
+    run = open_in_browser(page, tmp_path / "broken.png", width=400, height=300, wait_ms=500)
+    text = "\n".join(run.console_messages)
+    assert "broken on purpose" in text
+    assert "missingFunction" in text
+
+
+@pytest.mark.slow
+def test_report_opens_in_headless_browser_without_console_errors(
+    report: Path, tmp_path: Path
+) -> None:
+    _browser_or_skip()
+    shot = tmp_path / "report.png"
+    run = open_in_browser(report, shot, width=1100, height=1500)
+    assert run.console_messages == [], "\n".join(run.console_messages)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert shot.exists()
+    assert 20_000 < shot.stat().st_size < 300_000  # a rendered page, small enough for docs/
+
+
+@pytest.mark.slow
+def test_export_writes_every_mart_as_parquet(demo_run: dict[str, object], tmp_path: Path) -> None:
+    import duckdb
+
+    written = export_marts(demo_run["db"], tmp_path / "exports")
+    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    try:
+        marts = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        assert {path.stem for path in written} == marts
+        for path in written:
+            exported = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+            original = con.execute(f"select count(*) from marts.{path.stem}").fetchone()[0]
+            assert exported == original, path.stem
+    finally:
+        con.close()
