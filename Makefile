@@ -54,10 +54,13 @@ governance: setup
 	@$(BIN)/dbt parse --quiet
 	@$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
+# Linted against a throwaway DuckDB file, so the result never depends on the local
+# warehouse (incremental models render their full-refresh branch).
 lint-sql: setup
 	@echo "==> sqlfluff (dbt templater)"
-	@mkdir -p warehouse
-	@$(BIN)/sqlfluff lint models analyses tests/dbt --processes 2
+	@tmp=$$(mktemp -d) && AI_ROI_DUCKDB_PATH=$$tmp/lint.duckdb \
+		$(BIN)/sqlfluff lint models analyses tests/dbt --processes 2; \
+		rc=$$?; rm -rf $$tmp; exit $$rc
 
 # MetricFlow semantic layer: validate the semantic models, metrics and saved queries.
 # mf connects through dbt (`dbt debug`), so it gets a throwaway DuckDB file, never the warehouse;

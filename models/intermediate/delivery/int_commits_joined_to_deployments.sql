@@ -93,10 +93,10 @@ reached as (
     already_shipped as (
         -- commits an older (pre-cutoff) deployment already contains keep their row
         select
-            this_model.repository_full_name,
-            this_model.commit_sha
-        from {{ this }} as this_model
-        where this_model.deployed_at < ({{ incremental_cutoff('deployed_at') }})
+            built.repository_full_name,
+            built.commit_sha
+        from {{ this }} as built
+        where built.deployed_at < ({{ incremental_cutoff('deployed_at') }})
     ),
 {% endif %}
 
