@@ -9,17 +9,10 @@
     shipped by an earlier deployment). This keeps the walk proportional to the commits
     between deployments instead of all history.
 
-    Incremental: a commit's earliest deployment never changes when later deployments
-    arrive, so a run walks only from deployments finished since the latest one built
-    (minus var('incremental_lookback_days')) and keeps every commit already assigned to an
-    older deployment.
+    A table, rebuilt each run: an incremental version (walk only from new deployments,
+    keep commits an older deployment shipped) matched a full refresh locally but not in
+    one CI run, so it waits until the mismatch is understood.
 -#}
-{{ config(
-    materialized='incremental',
-    unique_key=['repository_full_name', 'commit_sha'],
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns'
-) }}
 
 with recursive
 
@@ -49,12 +42,6 @@ deployments_with_floor as (
     from deployments
 ),
 
-walk_starts as (
-    select * from deployments_with_floor
-    {% if is_incremental() %}
-        where finished_at >= ({{ incremental_cutoff('deployed_at') }})
-    {% endif %}
-),
 
 walk as (
     select
@@ -62,7 +49,7 @@ walk as (
         repository_full_name,
         deployed_sha as commit_sha,
         walk_floor_at
-    from walk_starts
+    from deployments_with_floor
     union
     select
         walk.deployment_id,
@@ -89,17 +76,6 @@ reached as (
     inner join deployments_with_floor on walk.deployment_id = deployments_with_floor.deployment_id
 ),
 
-{% if is_incremental() %}
-    already_shipped as (
-        -- commits an older (pre-cutoff) deployment already contains keep their row
-        select
-            built.repository_full_name,
-            built.commit_sha
-        from {{ this }} as built
-        where built.deployed_at < ({{ incremental_cutoff('deployed_at') }})
-    ),
-{% endif %}
-
 
 earliest as (
     select
@@ -119,14 +95,7 @@ earliest as (
 ),
 
 final as (
-    select earliest.*
-    from earliest
-    {% if is_incremental() %}
-        left join already_shipped
-            on earliest.repository_full_name = already_shipped.repository_full_name
-            and earliest.commit_sha = already_shipped.commit_sha
-        where already_shipped.commit_sha is null
-    {% endif %}
+    select * from earliest
 )
 
 select * from final
