@@ -9,10 +9,21 @@
     shipped by an earlier deployment). This keeps the walk proportional to the commits
     between deployments instead of all history.
 
-    A table, rebuilt each run: an incremental version (walk only from new deployments,
-    keep commits an older deployment shipped) matched a full refresh locally but not in
-    one CI run, so it waits until the mismatch is understood.
+    The walk reads materialised tables only (int_commit_parent_edges): evaluated over the
+    staging views inside the recursion, DuckDB with several threads returned a partial walk
+    about one run in 25.
+
+    Incremental: a commit's earliest deployment never changes when later deployments
+    arrive, so a run walks only from deployments finished since the latest one built
+    (minus var('incremental_lookback_days')) and keeps every commit already assigned to an
+    older deployment.
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['repository_full_name', 'commit_sha'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
 
 with recursive
 
@@ -21,12 +32,8 @@ deployments as (
     where is_successful
 ),
 
-commits as (
-    select * from {{ ref('stg_github__commits') }}
-),
-
-parents as (
-    select * from {{ ref('stg_github__commit_parents') }}
+edges as (
+    select * from {{ ref('int_commit_parent_edges') }}
 ),
 
 deployments_with_floor as (
@@ -42,6 +49,13 @@ deployments_with_floor as (
     from deployments
 ),
 
+walk_starts as (
+    select * from deployments_with_floor
+    {% if is_incremental() %}
+        where finished_at >= ({{ incremental_cutoff('deployed_at') }})
+    {% endif %}
+),
+
 
 walk as (
     select
@@ -49,21 +63,18 @@ walk as (
         repository_full_name,
         deployed_sha as commit_sha,
         walk_floor_at
-    from deployments_with_floor
+    from walk_starts
     union
     select
         walk.deployment_id,
         walk.repository_full_name,
-        parents.parent_sha as commit_sha,
+        edges.parent_sha as commit_sha,
         walk.walk_floor_at
     from walk
-    inner join parents
-        on walk.repository_full_name = parents.repository_full_name
-        and walk.commit_sha = parents.commit_sha
-    inner join commits
-        on parents.repository_full_name = commits.repository_full_name
-        and parents.parent_sha = commits.commit_sha
-    where commits.committed_at >= walk.walk_floor_at
+    inner join edges
+        on walk.repository_full_name = edges.repository_full_name
+        and walk.commit_sha = edges.commit_sha
+    where edges.parent_committed_at >= walk.walk_floor_at
 ),
 
 reached as (
@@ -94,8 +105,26 @@ earliest as (
     where deployment_rank = 1
 ),
 
+{% if is_incremental() %}
+    already_shipped as (
+        -- commits an older (pre-cutoff) deployment already contains keep their row
+        select
+            built.repository_full_name,
+            built.commit_sha
+        from {{ this }} as built
+        where built.deployed_at < ({{ incremental_cutoff('deployed_at') }})
+    ),
+{% endif %}
+
 final as (
-    select * from earliest
+    select earliest.*
+    from earliest
+    {% if is_incremental() %}
+        left join already_shipped
+            on earliest.repository_full_name = already_shipped.repository_full_name
+            and earliest.commit_sha = already_shipped.commit_sha
+        where already_shipped.commit_sha is null
+    {% endif %}
 )
 
 select * from final
