@@ -1,0 +1,1 @@
+"""The scale-and-speed benchmark harness (`make bench`, `python -m ingestion.bench`)."""

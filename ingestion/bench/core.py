@@ -1,0 +1,118 @@
+"""Pure helpers of the benchmark harness: sizes, growth exponent, the results document."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+#: size label -> generator `--scale TxSxM` (full = ~2,000 engineers in ~200 teams, 24 months)
+SIZES: dict[str, str] = {
+    "1/8": "25x10x24",
+    "1/4": "50x10x24",
+    "1/2": "100x10x24",
+    "full": "200x10x24",
+}
+DEFAULT_SIZES = ("1/8", "1/4", "1/2", "full")
+
+
+def parse_sizes(text: str | None) -> list[str]:
+    """`"1/8,1/4"` -> `["1/8", "1/4"]`; empty means all four; unknown labels raise."""
+    if not text or not text.strip():
+        return list(DEFAULT_SIZES)
+    labels = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [label for label in labels if label not in SIZES]
+    if unknown:
+        raise ValueError(f"unknown size(s) {', '.join(unknown)}; known: {', '.join(SIZES)}")
+    return list(dict.fromkeys(labels))
+
+
+def size_slug(label: str) -> str:
+    """A folder name for a size label: `1/8` -> `1_8`."""
+    return label.replace("/", "_")
+
+
+def growth_exponent(points: Sequence[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(y) on log(x): ~1 linear, ~2 quadratic; None if < 2 points."""
+    usable = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len({x for x, _ in usable}) < 2:
+        return None
+    n = len(usable)
+    mean_x = sum(x for x, _ in usable) / n
+    mean_y = sum(y for _, y in usable) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in usable)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in usable)
+    return sxy / sxx
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if not numerator or not denominator:
+        return None
+    return numerator / denominator
+
+
+def rate(rows: float | None, seconds: float | None) -> float | None:
+    return ratio(rows, seconds)
+
+
+def summarise(runs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Cross-size figures: growth exponents of build time (and ingestion) against raw rows."""
+
+    def points(key: str) -> list[tuple[float, float]]:
+        out = []
+        for run in runs.values():
+            x, y = run.get("raw_rows"), (run.get("seconds") or {}).get(key)
+            if x and y:
+                out.append((float(x), float(y)))
+        return out
+
+    return {
+        "growth_exponent_full_build": growth_exponent(points("dbt_full_build")),
+        "growth_exponent_incremental_build": growth_exponent(points("dbt_incremental_build")),
+        "growth_exponent_top5_direct": growth_exponent(points("top5_direct")),
+    }
+
+
+def results_document(
+    runs: Mapping[str, Mapping[str, Any]], *, started_at: str, machine: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The shape of `bench/results.json`."""
+    return {
+        "benchmark": "ai_roi scale and speed (issue 7)",
+        "started_at": started_at,
+        "machine": dict(machine),
+        "sizes": {label: dict(run) for label, run in runs.items()},
+        "summary": summarise(runs),
+    }
+
+
+def _fmt(value: Any, spec: str = ",.0f") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, (int, float)):
+        return format(value, spec)
+    return str(value)
+
+
+def table_lines(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """A plain-text table of the headline figures, one row per size."""
+    header = (
+        f"{'size':<5} {'raw rows':>10} {'gh dlt r/s':>10} {'gh duckdb r/s':>13} {'ratio':>6} "
+        f"{'full s':>7} {'incr s':>7} {'top5 dbt s':>10} {'top5 sql s':>10} {'ratio':>6} "
+        f"{'peak RSS MB (full build)':>24}"
+    )
+    lines = [header, "-" * len(header)]
+    for label, run in runs.items():
+        sec = run.get("seconds") or {}
+        gh = run.get("github") or {}
+        top = run.get("top5") or {}
+        rss = (run.get("peak_rss_mb") or {}).get("dbt_full_build")
+        lines.append(
+            f"{label:<5} {_fmt(run.get('raw_rows')):>10} {_fmt(gh.get('dlt_rows_per_s')):>10} "
+            f"{_fmt(gh.get('duckdb_rows_per_s')):>13} {_fmt(gh.get('duckdb_over_dlt'), '.1f'):>6} "
+            f"{_fmt(sec.get('dbt_full_build'), '.1f'):>7} "
+            f"{_fmt(sec.get('dbt_incremental_build'), '.1f'):>7} "
+            f"{_fmt(top.get('dbt_seconds'), '.1f'):>10} {_fmt(top.get('direct_seconds'), '.1f'):>10} "
+            f"{_fmt(top.get('dbt_over_direct'), '.2f'):>6} {_fmt(rss):>24}"
+        )
+    return lines
