@@ -15,7 +15,7 @@ from typing import Any
 from tests.support.fake_api import FakeApi
 
 ORG = "acme"
-TOKEN = "ghp_TESTSECRET0123456789"
+TOKEN = "test-copilot-token-SECRET-0123456789"
 REPORTS = "/orgs/acme/copilot/metrics/reports"
 LEGACY = "/orgs/acme/copilot/metrics"
 SEATS = "/orgs/acme/copilot/billing/seats"

@@ -12,7 +12,7 @@ from ingestion.sources.github import NAME, source
 from tests.sources.github import payloads as p
 from tests.support.fake_api import FakeApi
 
-TOKEN = "ghp_s3cr3tTokenValue1234567890"
+TOKEN = "test-github-token-s3cr3tValue1234567890"
 BASE = "/repos/acme/api"
 
 #: rows the standard scenario loads, counted by hand from the payloads below
