@@ -22,12 +22,8 @@ teams as (
     select * from {{ ref('int_teams') }}
 ),
 
-calendar as (
-    select * from {{ ref('int_calendar_days') }}
-),
-
-observation as (
-    select * from {{ ref('int_observation_window') }}
+observed_days as (
+    select * from {{ ref('int_observed_days') }}
 ),
 
 headcount_weekly as (
@@ -56,10 +52,8 @@ churn as (
 
 periods as (
     select distinct
-        {{ period('calendar.date_day') }} as period_start
-    from calendar
-    cross join observation
-    where calendar.date_day between observation.observation_start_date and observation.observation_end_date
+        {{ period('observed_days.date_day') }} as period_start
+    from observed_days
 ),
 
 periods_with_end as (

@@ -37,23 +37,15 @@ int_ai_usage_person_days as (
     select * from {{ ref('int_ai_usage_person_days') }}
 ),
 
-int_calendar_days as (
-    select * from {{ ref('int_calendar_days') }}
-),
-
-int_observation_window as (
-    select * from {{ ref('int_observation_window') }}
+int_observed_days as (
+    select * from {{ ref('int_observed_days') }}
 ),
 
 weeks as (
     select distinct
-        int_calendar_days.week_start,
-        cast({{ dbt.dateadd('day', 6, 'int_calendar_days.week_start') }} as date) as week_end_date
-    from int_calendar_days
-    cross join int_observation_window
-    where
-        int_calendar_days.date_day >= int_observation_window.observation_start_date
-        and int_calendar_days.date_day <= int_observation_window.observation_end_date
+        int_observed_days.week_start,
+        cast({{ dbt.dateadd('day', 6, 'int_observed_days.week_start') }} as date) as week_end_date
+    from int_observed_days
 ),
 
 latest_week as (

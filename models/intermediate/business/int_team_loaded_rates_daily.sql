@@ -22,21 +22,13 @@ stg_files__labor_rates as (
     select * from {{ ref('stg_files__labor_rates') }}
 ),
 
-int_calendar_days as (
-    select * from {{ ref('int_calendar_days') }}
-),
-
-int_observation_window as (
-    select * from {{ ref('int_observation_window') }}
+int_observed_days as (
+    select * from {{ ref('int_observed_days') }}
 ),
 
 days as (
-    select int_calendar_days.date_day
-    from int_calendar_days
-    cross join int_observation_window
-    where
-        int_calendar_days.date_day >= int_observation_window.observation_start_date
-        and int_calendar_days.date_day <= int_observation_window.observation_end_date
+    select int_observed_days.date_day
+    from int_observed_days
 ),
 
 member_days as (

@@ -12,11 +12,7 @@ memberships as (
 
 weeks as (
     select distinct week_start
-    from {{ ref('int_calendar_days') }}
-),
-
-observation as (
-    select * from {{ ref('int_observation_window') }}
+    from {{ ref('int_observed_days') }}
 ),
 
 final as (
@@ -29,10 +25,6 @@ final as (
     inner join memberships
         on memberships.valid_from <= cast({{ dbt.dateadd('day', 6, 'weeks.week_start') }} as date)
         and memberships.valid_to > weeks.week_start
-    cross join observation
-    where
-        weeks.week_start >= {{ week_start('observation.observation_start_date') }}
-        and weeks.week_start <= observation.observation_end_date
     group by memberships.team_name, weeks.week_start
 )
 

@@ -22,21 +22,13 @@ int_teams as (
     select * from {{ ref('int_teams') }}
 ),
 
-int_calendar_days as (
-    select * from {{ ref('int_calendar_days') }}
-),
-
-int_observation_window as (
-    select * from {{ ref('int_observation_window') }}
+int_observed_days as (
+    select * from {{ ref('int_observed_days') }}
 ),
 
 months as (
-    select distinct int_calendar_days.month_start
-    from int_calendar_days
-    cross join int_observation_window
-    where
-        int_calendar_days.date_day >= int_observation_window.observation_start_date
-        and int_calendar_days.date_day <= int_observation_window.observation_end_date
+    select distinct int_observed_days.month_start
+    from int_observed_days
     union
     select distinct cost_month from int_ai_costs_allocated_monthly
 ),
