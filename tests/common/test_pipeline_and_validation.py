@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from ingestion.common.errors import MalformedRecordError, ValidationFailedError
-from ingestion.common.pipeline import run_source
+from ingestion.common.pipeline import make_pipeline, run_source
 from ingestion.common.records import Col, TableSpec
 from ingestion.common.validation import (
     TableSuite,
@@ -136,3 +136,17 @@ def test_validation_skips_tables_not_loaded(warehouse: Path) -> None:
         printer=lambda _: None,
     )
     assert report.tables_checked == ["items"]
+
+
+def test_tables_without_a_file_format_hint_load_from_parquet(warehouse: Path) -> None:
+    run_source("toy", toy_source(GOOD), printer=lambda _: None)
+    pipeline = make_pipeline("toy")
+    package = pipeline.get_load_package_info(pipeline.list_completed_load_packages()[-1])
+    loaded = {
+        job.job_file_info.file_format
+        for jobs in package.jobs.values()
+        for job in jobs
+        if job.job_file_info.table_name == "items" and job.job_file_info.file_format != "sql"
+    }
+    assert loaded == {"parquet"}  # not insert_values (the merge itself is a "sql" job)
+    assert rows(warehouse) == [(1, False), (2, True)]
