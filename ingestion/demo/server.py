@@ -7,20 +7,24 @@ or, from a shell: `python -m ingestion.demo.server --data data/demo --port 8765`
 
 Paths, pagination and filters follow the vendors' public docs closely enough for the
 ingestion sources to run unchanged against it (see ingestion/demo/README.md).
-Everything is indexed in memory (per-repository data on first use), so thousands of
-requests are cheap.
+The server's memory does not grow with the world: Jira issues and Copilot user reports
+(the two files that grow with the organisation) stay on disk and are read by byte offset
+from an in-memory index, and per-repository data is loaded on first use into a small
+least-recently-used cache (`REPO_CACHE_SIZE`).
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import bisect
 import json
 import math
+import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -30,6 +34,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 RATE_LIMIT = 5000
+#: repositories whose data the server keeps parsed at once (a source reads a few at a time)
+REPO_CACHE_SIZE = 8
 NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 
 
@@ -46,6 +52,39 @@ def _read_jsonl(path: Path) -> list[Any]:
         return []
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+class JsonlFile:
+    """A JSONL file read line by line by byte offset (`os.pread`, safe across threads)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._lock = threading.Lock()
+
+    def scan(self) -> Iterator[tuple[int, int, Any]]:
+        """(offset, length, parsed record) of every non-blank line, in file order."""
+        if not self.path.exists():
+            return
+        offset = 0
+        with self.path.open("rb") as handle:
+            for line in handle:
+                if line.strip():
+                    yield offset, len(line), json.loads(line)
+                offset += len(line)
+
+    def read(self, offset: int, length: int) -> Any:
+        with self._lock:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDONLY)
+            fd = self._fd
+        return json.loads(os.pread(fd, length, offset))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
 
 def parse_time(value: str) -> datetime:
@@ -98,20 +137,28 @@ class DemoWorld:
             )
         self.repos = _read_jsonl(api / "github" / "repos.jsonl")
         self.repo_by_full_name = {r["full_name"]: r for r in self.repos}
-        self._repo_data: dict[str, RepoData] = {}
+        self._repo_data: OrderedDict[str, RepoData] = OrderedDict()
         self._lock = threading.Lock()
         self.seats = _read_jsonl(api / "copilot" / "seats.jsonl")
         self.legacy = _read_jsonl(api / "copilot" / "metrics.jsonl")
         self.org_reports = {
             r["day"]: r for r in _read_jsonl(api / "copilot" / "organization-1-day.jsonl")
         }
-        self.user_reports: dict[str, list[dict[str, Any]]] = {day: [] for day in self.org_reports}
-        for row in _read_jsonl(api / "copilot" / "users-1-day.jsonl"):
-            self.user_reports.setdefault(row["day"], []).append(row)
-        issues = _read_jsonl(api / "jira" / "issues.jsonl")
-        for issue in issues:
-            issue["_updated"] = parse_time(issue["fields"]["updated"])
-        self.issues = sorted(issues, key=lambda i: (i["_updated"], int(i["id"])))
+        #: day -> (offset, length) of its rows in users-1-day.jsonl
+        self.user_report_file = JsonlFile(api / "copilot" / "users-1-day.jsonl")
+        self.user_report_spans: dict[str, list[tuple[int, int]]] = {
+            day: [] for day in self.org_reports
+        }
+        for offset, length, row in self.user_report_file.scan():
+            self.user_report_spans.setdefault(row["day"], []).append((offset, length))
+        #: issues sorted by (updated, id): their `updated` instants, and (key, offset, length)
+        self.issue_file = JsonlFile(api / "jira" / "issues.jsonl")
+        index = sorted(
+            (parse_time(issue["fields"]["updated"]), int(issue["id"]), issue["key"], offset, length)
+            for offset, length, issue in self.issue_file.scan()
+        )
+        self.issue_updated = [entry[0] for entry in index]
+        self.issue_refs = [(key, offset, length) for _, _, key, offset, length in index]
         statuses_path = api / "jira" / "statuses.json"
         self.jira_statuses = json.loads(statuses_path.read_text()) if statuses_path.exists() else []
         incidents = _read_jsonl(api / "pagerduty" / "incidents.jsonl")
@@ -120,6 +167,19 @@ class DemoWorld:
         self.incidents = sorted(incidents, key=lambda i: (i["_created"], i["incident_number"]))
         orgs = {r["owner"]["login"] for r in self.repos}
         self.org = next(iter(sorted(orgs))) if orgs else "acme"
+
+    def user_reports(self, day: str) -> list[dict[str, Any]]:
+        return [
+            self.user_report_file.read(offset, length)
+            for offset, length in self.user_report_spans.get(day, [])
+        ]
+
+    def issue(self, offset: int, length: int) -> dict[str, Any]:
+        return self.issue_file.read(offset, length)
+
+    def close(self) -> None:
+        self.user_report_file.close()
+        self.issue_file.close()
 
     def repo(self, owner: str, name: str) -> RepoData:
         full_name = f"{owner}/{name}"
@@ -130,6 +190,10 @@ class DemoWorld:
             if data is None:
                 data = RepoData(self.root, name)
                 self._repo_data[full_name] = data
+                while len(self._repo_data) > REPO_CACHE_SIZE:
+                    self._repo_data.popitem(last=False)
+            else:
+                self._repo_data.move_to_end(full_name)
         return data
 
 
@@ -463,7 +527,7 @@ class _Handler(BaseHTTPRequestHandler):
                 rows = (
                     [world.org_reports[day]]
                     if seg[1] == "organization-1-day"
-                    else world.user_reports.get(day, [])
+                    else world.user_reports(day)
                 )
                 if seg[1] in ("organization-1-day", "users-1-day"):
                     body = "".join(
@@ -484,7 +548,7 @@ class _Handler(BaseHTTPRequestHandler):
     def jira_search(self) -> None:
         world = self.server.world
         jql = self.q("jql", "") or ""
-        issues = world.issues
+        issues = world.issue_refs
         match = re.search(
             r'updated\s*>=?\s*"?(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)"?',
             jql,
@@ -492,7 +556,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if match:
             low = parse_time(match.group(1))
-            issues = [i for i in issues if i["_updated"] >= low]
+            issues = issues[bisect.bisect_left(world.issue_updated, low) :]
         projects = re.search(
             r"project\s*(?:=\s*\"?([A-Z0-9_]+)\"?|in\s*\(([^)]*)\))", jql, re.IGNORECASE
         )
@@ -501,7 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
                 p.strip().strip('"').upper()
                 for p in (projects.group(1) or projects.group(2)).split(",")
             }
-            issues = [i for i in issues if i["key"].split("-")[0] in keys]
+            issues = [i for i in issues if i[0].split("-")[0] in keys]
         order = re.search(r"order\s+by\s+(\w+)(?:\s+(asc|desc))?", jql, re.IGNORECASE)
         if (
             order
@@ -528,7 +592,8 @@ class _Handler(BaseHTTPRequestHandler):
             wanted = {f.strip() for f in fields_param.split(",") if f.strip()}
         expand = {e.strip() for e in (self.q("expand") or "").split(",")}
         out = []
-        for issue in chunk:
+        for _key, at, length in chunk:
+            issue = world.issue(at, length)
             obj = {k: v for k, v in issue.items() if not k.startswith("_") and k != "changelog"}
             if wanted is not None:
                 obj["fields"] = {k: v for k, v in issue["fields"].items() if k in wanted}
@@ -631,6 +696,7 @@ def serve(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        world.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import requests
 
+from ingestion.demo import server as server_module
 from ingestion.demo.generator import generate
-from ingestion.demo.server import ServerHandle, serve
+from ingestion.demo.server import ServerHandle, parse_time, serve
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +219,59 @@ def test_rate_limit_fault_answers_403_once_then_200(data_dir: Path) -> None:
         second = requests.get(url, timeout=10)
         assert second.status_code == 200 and len(second.json()) == 3
         assert api.hits["/github/orgs/acme/repos"] == 2
+
+
+def test_jira_search_serves_every_issue_from_disk_in_updated_order(
+    api: ServerHandle, data_dir: Path
+) -> None:
+    url = f"{api.jira_url}/rest/api/3/search/jql"
+    params: dict[str, Any] = {
+        "jql": "project is not EMPTY ORDER BY updated ASC",
+        "maxResults": 50,
+        "expand": "changelog",
+    }
+    served: list[dict[str, Any]] = []
+    while True:
+        body = requests.get(url, params=params, timeout=10).json()
+        served.extend(body["issues"])
+        if body["isLast"]:
+            break
+        params["nextPageToken"] = body["nextPageToken"]
+    expected = sorted(
+        read_jsonl(data_dir / "api/jira/issues.jsonl"),
+        key=lambda i: (parse_time(i["fields"]["updated"]), int(i["id"])),
+    )
+    assert len(expected) > 50
+    assert served == expected  # the whole records, changelog included, in (updated, id) order
+
+
+def test_copilot_user_report_download_is_that_day_of_the_file(
+    api: ServerHandle, data_dir: Path
+) -> None:
+    rows = read_jsonl(data_dir / "api/copilot/users-1-day.jsonl")
+    day = sorted({r["day"] for r in rows})[1]
+    download = requests.get(
+        f"{api.base_url}/downloads/copilot/users-1-day/{day}.ndjson", timeout=10
+    )
+    served = [json.loads(line) for line in download.text.splitlines()]
+    assert served == [r for r in rows if r["day"] == day] and served
+
+
+def test_repository_data_is_cached_for_a_few_repositories_only(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server_module, "REPO_CACHE_SIZE", 2)
+    names = sorted(r["name"] for r in read_jsonl(data_dir / "api/github/repos.jsonl"))
+    assert len(names) == 3
+    with serve(data_dir) as api:
+        first = requests.get(
+            f"{api.github_url}/repos/acme/{names[0]}/pulls", params={"state": "all"}, timeout=10
+        ).json()
+        for name in names[1:]:
+            requests.get(f"{api.github_url}/repos/acme/{name}/pulls", timeout=10)
+        assert list(api.world._repo_data) == [f"acme/{n}" for n in names[1:]]
+        again = requests.get(
+            f"{api.github_url}/repos/acme/{names[0]}/pulls", params={"state": "all"}, timeout=10
+        ).json()
+        assert again == first and first  # reloaded from disk after eviction, same answer
+        assert list(api.world._repo_data) == [f"acme/{names[2]}", f"acme/{names[0]}"]
