@@ -7,10 +7,13 @@ Per size, under `bench/runs/<size>/` (data, warehouse, dlt state, dbt target and
 2. load files, ai_usage_files, copilot, jira and incidents with the real dlt sources from
    the local HTTP server;
 3. github, the largest API-shaped source: the real source over HTTP on a sample of
-   `--sample-repos` repositories (rows/s), and DuckDB reading the same JSONL
-   (`ingestion.bench.raw_loader`, the floor). When the sample's rate predicts more than
-   `--max-dlt-seconds` for the whole size, raw_github is loaded by the raw loader instead
-   of the source (said in the output and in `github.loaded_by`); otherwise by the source;
+   `--sample-repos` repositories (rows/s), the same sample's pages fetched by the source's
+   HTTP client without dlt (`ingestion.bench.http_floor`, the API's request-count cost),
+   and DuckDB reading the same JSONL (`ingestion.bench.raw_loader`, the floor). When the
+   sample's rate predicts more than `--max-dlt-seconds` for the whole size, raw_github is
+   loaded by the raw loader instead of the source (said in the output and in
+   `github.loaded_by`); otherwise by the source. The demo server runs in a child process
+   of each ingestion step;
 4. `dbt build --full-refresh`, then the compiled SQL of the five slowest models executed
    directly in a copy of the warehouse, then one more day of PRs, deployments and Copilot
    rows appended to the raw tables and an incremental `dbt build`.
@@ -114,6 +117,7 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
     out["other_sources"] = {
         k: {"rows": v["rows"], "seconds": round(v["seconds"], 2)} for k, v in other.items()
     }
+    servers = {"ingest_other_sources": max(v["server_peak_rss_mb"] for v in other.values())}
     sampled = step(
         "github_dlt_sample",
         "ingest",
@@ -125,6 +129,13 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
         },
         sample_env,
     )["github"]
+    servers["github_dlt_sample"] = sampled["server_peak_rss_mb"]
+    http = step(
+        "github_http_floor",
+        "github_http_floor",
+        {"data_dir": str(data_dir), "repositories": sample},
+    )
+    servers["github_http_floor"] = http["server_peak_rss_mb"]
     floor = step(
         "github_duckdb_floor", "raw_load_github", {"data_dir": str(data_dir), "db": str(floor_db)}
     )
@@ -139,6 +150,13 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
         "duckdb_seconds": round(floor["seconds"], 2),
         "duckdb_rows_per_s": rate(floor["rows"], floor["seconds"]),
         "predicted_dlt_seconds_all_repos": predicted,
+        # the same sample's pages fetched with the source's client and no dlt
+        "http_floor_requests": http["requests"],
+        "http_floor_seconds": round(http["seconds"], 2),
+        "http_floor_requests_per_s": http["requests_per_s"],
+        "http_floor_rows_per_s": rate(sampled["rows"], http["seconds"]),
+        "dlt_over_http_floor": ratio(sampled["seconds"], http["seconds"]),
+        "rows_per_request": ratio(sampled["rows"], http["requests"]),
     }
     if predicted is not None and predicted <= args.max_dlt_seconds:
         full = step(
@@ -146,6 +164,7 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
             "ingest",
             {"data_dir": str(data_dir), "db": str(db), "sources": ["github"]},
         )["github"]
+        servers["github_dlt_all"] = full["server_peak_rss_mb"]
         github.update(
             loaded_by="dlt github source over HTTP",
             dlt_rows=full["rows"],
@@ -161,6 +180,7 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
         say(f"  [{label}] github loaded by the raw loader: {github['loaded_by']}")
     github["duckdb_over_dlt"] = ratio(github["duckdb_rows_per_s"], github["dlt_rows_per_s"])
     out["github"] = github
+    out["api_server_peak_rss_mb"] = {k: round(v, 1) for k, v in servers.items() if v}
     counted = step("count_raw_rows", "raw_rows", {"db": str(db)})
     out["raw_rows"] = counted["rows"]
     out["raw_row_counts"] = counted["row_counts"]

@@ -45,12 +45,16 @@ def _configs(server: Any, data_dir: Path) -> dict[str, dict[str, Any]]:
 def ingest(
     data_dir: str, db: str, sources: list[str], repositories: list[str] | None = None
 ) -> Any:
-    """Serve the generated data on 127.0.0.1 and load `sources` with the real dlt sources."""
-    from ingestion.demo.server import serve
+    """Serve the generated data on 127.0.0.1 and load `sources` with the real dlt sources.
+
+    The server runs in a child process (`api_process`), so it does not share the sources'
+    GIL; its peak RSS is in each source's entry as `server_peak_rss_mb`.
+    """
+    from ingestion.bench.api_process import served_in_subprocess
     from ingestion.orchestrate import ingest as run_ingest
 
     out: dict[str, Any] = {}
-    with serve(Path(data_dir)) as server:
+    with served_in_subprocess(Path(data_dir)) as server:
         configs = _configs(server, Path(data_dir))
         for name in sources:
             config = dict(configs[name])
@@ -63,7 +67,22 @@ def ingest(
                 "seconds": time.monotonic() - started,
                 "row_counts": summary.row_counts,
             }
+    for entry in out.values():
+        entry["server_peak_rss_mb"] = server.peak_rss_mb
     return out
+
+
+def github_http_floor(data_dir: str, repositories: list[str] | None = None) -> dict[str, Any]:
+    """GET every page the github source requests for `repositories`, no dlt (`http_floor`)."""
+    from ingestion.bench.api_process import served_in_subprocess
+    from ingestion.bench.http_floor import github_http_floor as fetch_all_pages
+
+    with served_in_subprocess(Path(data_dir)) as server:
+        config = _configs(server, Path(data_dir))["github"]
+        result = fetch_all_pages(
+            config["base_url"], config["org"], repositories, token=config["token"]
+        )
+    return {**result, "server_peak_rss_mb": server.peak_rss_mb}
 
 
 def raw_load_github(data_dir: str, db: str) -> dict[str, Any]:
@@ -212,6 +231,7 @@ STEPS = {
     "generate": generate,
     "ingest": ingest,
     "raw_load_github": raw_load_github,
+    "github_http_floor": github_http_floor,
     "dbt_build": dbt_build,
     "top5_direct": top5_direct,
     "append_day": append_day,

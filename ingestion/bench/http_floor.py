@@ -1,0 +1,93 @@
+"""The github source's HTTP floor: GET every page the source requests, with its client, no dlt.
+
+`github_http_floor` walks the same endpoints in the same way as a first (full) run of
+`ingestion.sources.github`: the organisation's repositories, then per repository the PR
+list, each PR's commits, reviews and files, the review comments, the deployments with
+each one's statuses, and the default branch's commits. Per-PR and per-deployment lists
+go through the source's own `Clients` (one `ApiClient` per thread, the same thread pool
+and page size), and every body is decoded as JSON, as the source does. Nothing is
+shaped, stashed or written, so `seconds` is what the API's request count alone costs
+and the source's time minus it is what dlt and the record shaping add.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ingestion.sources.github import settings
+from ingestion.sources.github.helpers import Clients
+
+
+def github_http_floor(
+    base_url: str,
+    org: str,
+    repositories: Sequence[str] | None = None,
+    *,
+    token: str | None = None,
+    per_page: int = settings.DEFAULT_PER_PAGE,
+    workers: int = settings.DEFAULT_WORKERS,
+) -> dict[str, Any]:
+    """Fetch every page; return requests made, items received and seconds."""
+    clients = Clients(base_url, token, workers=workers)
+    counted: dict[int, Any] = {}  # the ApiClient of every thread, for their request counts
+    lock = threading.Lock()
+    started = time.monotonic()
+    items = 0
+
+    def pages(path: str, params: dict[str, Any]) -> list[Any]:
+        api = clients.api
+        with lock:
+            counted[id(api)] = api
+        out: list[Any] = []
+        for page in api.paginate_link(path, params):
+            out.extend(page)
+        return out
+
+    listed = pages(settings.ORG_REPOS.format(org=org), {"per_page": per_page})
+    names = [str(r["full_name"]) for r in listed if isinstance(r, Mapping)]
+    if repositories:
+        wanted = {name.lower() for name in repositories}
+        names = [name for name in names if name.lower() in wanted]
+    branches = {str(r["full_name"]): r.get("default_branch") for r in listed}
+    items += len(listed)
+    per = {"per_page": per_page}
+    for repo in names:
+        pulls = pages(
+            settings.PULLS.format(repo=repo),
+            {"state": "all", "sort": "updated", "direction": "desc", **per},
+        )
+        items += len(pulls)
+        numbers = [p["number"] for p in pulls]
+        for template in (settings.PULL_COMMITS, settings.PULL_REVIEWS, settings.PULL_FILES):
+            lists = clients.map(
+                lambda n, t=template, r=repo: pages(t.format(repo=r, number=n), per), numbers
+            )
+            items += sum(len(found) for found in lists)
+        comments = pages(
+            settings.REVIEW_COMMENTS.format(repo=repo),
+            {"sort": "updated", "direction": "asc", **per},
+        )
+        deployments = pages(settings.DEPLOYMENTS.format(repo=repo), per)
+        statuses = clients.map(
+            lambda d, r=repo: pages(
+                settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=d["id"]), per
+            ),
+            deployments,
+        )
+        params: dict[str, Any] = dict(per)
+        if branches.get(repo):
+            params["sha"] = branches[repo]
+        commits = pages(settings.COMMITS.format(repo=repo), params)
+        items += len(comments) + len(deployments) + sum(map(len, statuses)) + len(commits)
+    seconds = time.monotonic() - started
+    requests = sum(api.requests_made for api in counted.values())
+    return {
+        "seconds": seconds,
+        "requests": requests,
+        "items": items,
+        "requests_per_s": requests / seconds if seconds else None,
+        "repositories": len(names),
+    }
