@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from ingestion.common.config import PROJECT_ROOT
+from ingestion.bench import build_steps
 
 RESULT_PREFIX = "BENCH_RESULT "
 OTHER_SOURCES = ("files", "ai_usage_files", "copilot", "jira", "incidents")
@@ -97,119 +96,6 @@ def raw_load_github(data_dir: str, db: str) -> dict[str, Any]:
     }
 
 
-def dbt_build(db: str, run_dir: str, full_refresh: bool) -> dict[str, Any]:
-    import subprocess
-
-    from ingestion.orchestrate import dbt_env
-
-    executable = Path(sys.executable).with_name("dbt")
-    args = [str(executable), "build", "--exclude", "test_type:unit"]
-    if full_refresh:
-        args.append("--full-refresh")
-    args += ["--target-path", f"{run_dir}/target", "--log-path", f"{run_dir}/logs"]
-    started = time.monotonic()
-    proc = subprocess.run(
-        args, cwd=PROJECT_ROOT, env=dbt_env(Path(db)), capture_output=True, text=True
-    )
-    seconds = time.monotonic() - started
-    tail = [line for line in proc.stdout.splitlines() if "Done." in line or "ERROR" in line]
-    return {"seconds": seconds, "exit_code": proc.returncode, "summary": tail[-5:]}
-
-
-def top5_direct(db: str, run_dir: str, top: int = 5) -> dict[str, Any]:
-    """Run the compiled SQL of the `top` slowest models directly in a copy of the warehouse."""
-    target = Path(run_dir) / "target"
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    manifest = json.loads((target / "manifest.json").read_text())["nodes"]
-    models = sorted(
-        (r for r in results if r["unique_id"].startswith("model.")),
-        key=lambda r: -float(r.get("execution_time") or 0),
-    )[:top]
-    copy_dir = Path(run_dir) / "direct"
-    shutil.rmtree(copy_dir, ignore_errors=True)
-    copy_dir.mkdir(parents=True)
-    copy = copy_dir / Path(db).name  # same file name: compiled SQL names the catalog
-    shutil.copy(db, copy)
-    con = duckdb.connect(str(copy))
-    rows = []
-    try:
-        for r in models:
-            node = manifest[r["unique_id"]]
-            compiled = Path(node.get("compiled_path") or "")
-            compiled = compiled if compiled.is_absolute() else PROJECT_ROOT / compiled
-            sql = compiled.read_text() if compiled.exists() else node.get("compiled_code")
-            started = time.monotonic()
-            con.execute(f"create or replace table main.bench_tmp as {sql}")
-            direct = time.monotonic() - started
-            rows.append(
-                {
-                    "model": node["name"],
-                    "dbt_seconds": float(r.get("execution_time") or 0),
-                    "direct_seconds": direct,
-                }
-            )
-    finally:
-        con.close()
-        shutil.rmtree(copy_dir, ignore_errors=True)
-    dbt_s = sum(m["dbt_seconds"] for m in rows)
-    direct_s = sum(m["direct_seconds"] for m in rows)
-    return {
-        "models": rows,
-        "dbt_seconds": dbt_s,
-        "direct_seconds": direct_s,
-        "dbt_over_direct": dbt_s / direct_s if direct_s else None,
-    }
-
-
-#: one more day of data, written like a load of the sources would write it
-APPEND_DAY = [
-    """create or replace temp table bench_last as
-       select max(created_at)::date as d from raw_github.pull_requests
-       where isodow(created_at) <= 5""",
-    """insert into raw_github.pull_requests by name
-       select * replace (id + 9000000000 as id, number + 900000 as number,
-                         created_at + interval 1 day as created_at,
-                         updated_at + interval 1 day as updated_at,
-                         closed_at + interval 1 day as closed_at,
-                         merged_at + interval 1 day as merged_at,
-                         '{load_id}' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
-       from raw_github.pull_requests where created_at::date = (select d from bench_last)""",
-    """insert into raw_github.deployments by name
-       select * replace (id + 9000000000 as id, created_at + interval 1 day as created_at,
-                         updated_at + interval 1 day as updated_at,
-                         '{load_id}' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
-       from raw_github.deployments
-       where created_at::date = (select d from bench_last)""",
-    """insert into raw_github.deployment_statuses by name
-       select * replace (id + 9000000000 as id, deployment_id + 9000000000 as deployment_id,
-                         created_at + interval 1 day as created_at,
-                         '{load_id}' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
-       from raw_github.deployment_statuses
-       where deployment_id in (select id - 9000000000 from raw_github.deployments
-                               where _dlt_load_id = '{load_id}')""",
-    """insert into raw_copilot.user_daily_reports by name
-       select * replace (day + 1 as day, '{load_id}' as _dlt_load_id,
-                         md5(random()::varchar) as _dlt_id)
-       from raw_copilot.user_daily_reports
-       where day = (select max(day) from raw_copilot.user_daily_reports)""",
-]
-
-
-def append_day(db: str) -> dict[str, Any]:
-    load_id = f"{time.time():.6f}"
-    started = time.monotonic()
-    con = duckdb.connect(db)
-    try:
-        inserted = 0
-        for sql in APPEND_DAY:
-            con.execute(sql.format(load_id=load_id))
-            if sql.lstrip().startswith("insert"):
-                inserted += int(con.fetchone()[0])
-    finally:
-        con.close()
-    return {"seconds": time.monotonic() - started, "rows": inserted}
-
-
 def raw_rows(db: str) -> dict[str, Any]:
     con = duckdb.connect(db, read_only=True)
     try:
@@ -232,9 +118,10 @@ STEPS = {
     "ingest": ingest,
     "raw_load_github": raw_load_github,
     "github_http_floor": github_http_floor,
-    "dbt_build": dbt_build,
-    "top5_direct": top5_direct,
-    "append_day": append_day,
+    "dbt_build": build_steps.dbt_build,
+    "direct_floor": build_steps.direct_floor,
+    "append_day": build_steps.append_day,
+    "empty_copy": build_steps.empty_copy,
     "raw_rows": raw_rows,
 }
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import math
 
+import duckdb
 import pytest
 
+from ingestion.bench.build_steps import empty_copy, node_seconds
 from ingestion.bench.core import (
     DEFAULT_SIZES,
     SIZES,
     growth_exponent,
     parse_sizes,
+    peak_step,
     results_document,
     size_slug,
     table_lines,
@@ -44,21 +47,82 @@ def test_results_document_shape() -> None:
     runs = {
         "1/8": {
             "raw_rows": 1000,
-            "seconds": {"dbt_full_build": 10.0, "dbt_incremental_build": 4.0, "top5_direct": 2},
+            "seconds": {
+                "dbt_full_build": 15.0,
+                "dbt_incremental_build": 7.0,
+                "dbt_empty_build": 5.0,
+                "direct_floor": 8.0,
+            },
             "github": {"dlt_rows_per_s": 100.0, "duckdb_rows_per_s": 1000.0, "duckdb_over_dlt": 10},
+            "build_over_floor": 1.875,
             "top5": {"dbt_seconds": 3.0, "direct_seconds": 2.0, "dbt_over_direct": 1.5},
-            "peak_rss_mb": {"dbt_full_build": 512.0},
+            "peak_rss_mb": {"dbt_full_build": 512.0, "ingest_other_sources": 2048.0},
         },
-        "1/4": {"raw_rows": 2000, "seconds": {"dbt_full_build": 20.0}},
+        "1/4": {
+            "raw_rows": 2000,
+            "seconds": {
+                "dbt_full_build": 25.0,
+                "dbt_incremental_build": 11.0,
+                "dbt_empty_build": 5.0,
+                "direct_floor": 16.0,
+            },
+        },
     }
     doc = results_document(runs, started_at="2026-11-26T00:00:00+00:00", machine={"cpus": 2})
     assert set(doc) == {"benchmark", "started_at", "machine", "sizes", "summary"}
     assert list(doc["sizes"]) == ["1/8", "1/4"]
-    assert doc["summary"]["growth_exponent_full_build"] == pytest.approx(1.0)
-    assert doc["summary"]["growth_exponent_incremental_build"] is None
+    summary = doc["summary"]
+    # 15 -> 25 s for 2x rows: log2(25/15); past the 5 s fixed cost 10 -> 20 s: linear
+    assert summary["growth_exponent_full_build"] == pytest.approx(math.log2(25 / 15))
+    assert summary["growth_exponent_full_build_past_fixed"] == pytest.approx(1.0)
+    assert summary["growth_exponent_incremental_build_past_fixed"] == pytest.approx(
+        math.log2(6 / 2)
+    )
+    assert summary["growth_exponent_models_sql"] == pytest.approx(1.0)
     json.dumps(doc)  # serialisable
     lines = table_lines(runs)
-    assert len(lines) == 4 and lines[2].startswith("1/8") and "-" in lines[3]
+    assert len(lines) == 4 and lines[2].startswith("1/8") and lines[3].startswith("1/4")
+    assert "2,048 (ingest_other_sources)" in lines[2] and "1.88" in lines[2]
+    assert peak_step(runs["1/4"]) == (None, None)
+
+
+def test_node_seconds_splits_dbt_time_by_kind() -> None:
+    run_results = {
+        "elapsed_time": 9.5,
+        "results": [
+            {"unique_id": "model.ai_roi.a", "execution_time": 1.5},
+            {"unique_id": "model.ai_roi.b", "execution_time": 0.5},
+            {"unique_id": "test.ai_roi.not_null_a_x.123", "execution_time": 0.25},
+        ],
+    }
+    assert node_seconds(run_results) == {
+        "run_elapsed_seconds": 9.5,
+        "node_seconds": {
+            "model": {"nodes": 2, "seconds": 2.0},
+            "test": {"nodes": 1, "seconds": 0.25},
+        },
+    }
+
+
+def test_empty_copy_keeps_every_raw_table_and_no_rows(tmp_path) -> None:
+    full = tmp_path / "full" / "ai_roi.duckdb"
+    full.parent.mkdir()
+    con = duckdb.connect(str(full))
+    con.execute("create schema raw_github")
+    con.execute("create table raw_github.pull_requests as select 1 as id, 'x' as title")
+    con.execute("create schema marts")
+    con.execute("create table marts.fct as select 1 as n")
+    con.close()
+    empty = tmp_path / "empty" / "ai_roi.duckdb"
+    assert empty_copy(str(full), str(empty))["tables"] == 1
+    con = duckdb.connect(str(empty), read_only=True)
+    assert con.execute("select count(*) from raw_github.pull_requests").fetchone() == (0,)
+    columns = con.execute("describe raw_github.pull_requests").fetchall()
+    assert [(c[0], c[1]) for c in columns] == [("id", "INTEGER"), ("title", "VARCHAR")]
+    assert con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts'"
+    ).fetchone() == (0,)
+    con.close()
 
 
 def test_raw_loader_covers_every_github_table(tmp_path) -> None:
