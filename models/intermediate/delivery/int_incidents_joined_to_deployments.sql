@@ -34,22 +34,37 @@ incidents_with_team as (
         or incidents.service_id = ownership.service_name
 ),
 
-explicit_matches as (
+-- two equi-joins instead of one join on `a or b`: an OR condition is a nested loop
+-- (every incident against every deployment); these are hash joins
+explicit_candidates as (
     select
         incidents_with_team.incident_id,
         deployments.deployment_id,
-        row_number() over (
-            partition by incidents_with_team.incident_id
-            order by deployments.finished_at desc, deployments.deployment_id desc
-        ) as match_rank
+        deployments.finished_at
     from incidents_with_team
     inner join deployments
-        on cast(deployments.deployment_id as {{ dbt.type_string() }}) = incidents_with_team.deployment_reference
-        or (
-            {{ dbt.length('incidents_with_team.commit_reference') }} >= 7
-            and deployments.deployed_sha like lower(incidents_with_team.commit_reference) || '%'
-            and deployments.owner_team_name = incidents_with_team.team_name
-        )
+        on incidents_with_team.deployment_reference = cast(deployments.deployment_id as {{ dbt.type_string() }})
+    union
+    select
+        incidents_with_team.incident_id,
+        deployments.deployment_id,
+        deployments.finished_at
+    from incidents_with_team
+    inner join deployments
+        on incidents_with_team.team_name = deployments.owner_team_name
+        and deployments.deployed_sha like lower(incidents_with_team.commit_reference) || '%'
+    where {{ dbt.length('incidents_with_team.commit_reference') }} >= 7
+),
+
+explicit_matches as (
+    select
+        incident_id,
+        deployment_id,
+        row_number() over (
+            partition by incident_id
+            order by finished_at desc, deployment_id desc
+        ) as match_rank
+    from explicit_candidates
 ),
 
 window_matches as (

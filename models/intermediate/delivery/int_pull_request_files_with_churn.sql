@@ -2,6 +2,10 @@
     Code churn (METRICS.md, Layer 2), one row per merged PR and changed file: the file's
     changed lines, and whether another merged PR of the same repository changed the same
     file in the var('churn_window_days') days before this PR merged.
+
+    "Another merged PR earlier in the window" is the file's previous distinct merge time
+    (a PR has one merge time, so an earlier time is always another PR): one window function
+    per file instead of a self-join, which grew with the square of a hot file's changes.
 -#}
 with
 
@@ -29,17 +33,23 @@ merged_files as (
         and files.pull_number = pull_requests.pull_number
 ),
 
-churned as (
+file_merge_times as (
     select distinct
-        current_pr.pull_request_id,
-        current_pr.file_path
-    from merged_files as current_pr
-    inner join merged_files as earlier_pr
-        on current_pr.repository_full_name = earlier_pr.repository_full_name
-        and current_pr.file_path = earlier_pr.file_path
-        and earlier_pr.pull_request_id != current_pr.pull_request_id
-        and earlier_pr.merged_at < current_pr.merged_at
-        and earlier_pr.merged_at >= {{ dbt.dateadd('day', -1 * var('churn_window_days'), 'current_pr.merged_at') }}
+        repository_full_name,
+        file_path,
+        merged_at
+    from merged_files
+),
+
+previous_merges as (
+    select
+        repository_full_name,
+        file_path,
+        merged_at,
+        lag(merged_at) over (
+            partition by repository_full_name, file_path order by merged_at
+        ) as previous_merged_at
+    from file_merge_times
 ),
 
 final as (
@@ -50,11 +60,16 @@ final as (
         merged_files.owner_team_name,
         merged_files.merged_at,
         merged_files.lines_changed,
-        churned.pull_request_id is not null as is_churn
+        coalesce(
+            previous_merges.previous_merged_at
+            >= {{ dbt.dateadd('day', -1 * var('churn_window_days'), 'merged_files.merged_at') }},
+            false
+        ) as is_churn
     from merged_files
-    left join churned
-        on merged_files.pull_request_id = churned.pull_request_id
-        and merged_files.file_path = churned.file_path
+    inner join previous_merges
+        on merged_files.repository_full_name = previous_merges.repository_full_name
+        and merged_files.file_path = previous_merges.file_path
+        and merged_files.merged_at = previous_merges.merged_at
 )
 
 select * from final

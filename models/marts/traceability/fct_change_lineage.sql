@@ -38,7 +38,13 @@ work_items as (
 ),
 
 features as (
-    select * from {{ ref('int_features') }}
+    select
+        *,
+        -- the join key for KPI deltas: only a launched feature has any. An equi-join on
+        -- this column, not `key = key and launch_date is not null` (which DuckDB runs as a
+        -- nested loop for a left join)
+        case when launch_date is not null then feature_key end as launched_feature_key
+    from {{ ref('int_features') }}
 ),
 
 kpi_launch_deltas as (
@@ -119,8 +125,8 @@ joined as (
     left join deployments on pull_requests.deployment_id = deployments.deployment_id
     left join work_item_features on pull_requests.work_item_key = work_item_features.issue_key
     left join features on work_item_features.feature_key = features.feature_key
-    left join headline_kpi on features.feature_key = headline_kpi.feature_key and features.launch_date is not null
-    left join kpi_summary on features.feature_key = kpi_summary.feature_key and features.launch_date is not null
+    left join headline_kpi on features.launched_feature_key = headline_kpi.feature_key
+    left join kpi_summary on features.launched_feature_key = kpi_summary.feature_key
 ),
 
 final as (
