@@ -15,7 +15,8 @@
     already built (`loaded_at`, from dlt's load id), minus var('incremental_lookback_days')
     for late data. The github source reloads a PR whenever its commits, reviews, comments
     or labels change, and a backfill of old PRs arrives with a new load, so arrival time,
-    not updated_at, decides. Roster or seed-rule changes need `dbt build --full-refresh`.
+    not updated_at, decides. The PR-level lists (labels, commits, files) are read for those
+    PRs only. Roster or seed-rule changes need `dbt build --full-refresh`.
 -#}
 {{ config(
     materialized='incremental',
@@ -35,10 +36,25 @@ pull_requests as (
 
 labels as (
     select * from {{ ref('stg_github__pull_request_labels') }}
+    {% if is_incremental() %}
+        as labels_source
+        where exists (
+            select 1 from pull_requests
+            where pull_requests.pull_request_id = labels_source.pull_request_id
+        )
+    {% endif %}
 ),
 
 commits as (
     select * from {{ ref('stg_github__pull_request_commits') }}
+    {% if is_incremental() %}
+        as commits_source
+        where exists (
+            select 1 from pull_requests
+            where pull_requests.repository_full_name = commits_source.repository_full_name
+                and pull_requests.pull_number = commits_source.pull_number
+        )
+    {% endif %}
 ),
 
 reviews as (
@@ -51,6 +67,14 @@ review_comments as (
 
 files as (
     select * from {{ ref('stg_github__pull_request_files') }}
+    {% if is_incremental() %}
+        as files_source
+        where exists (
+            select 1 from pull_requests
+            where pull_requests.repository_full_name = files_source.repository_full_name
+                and pull_requests.pull_number = files_source.pull_number
+        )
+    {% endif %}
 ),
 
 repositories as (
