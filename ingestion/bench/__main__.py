@@ -186,6 +186,7 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
     out["raw_row_counts"] = counted["row_counts"]
 
     dbt_args = {"db": str(db), "run_dir": str(run_dir)}
+    step("stamp_daily_loads", "stamp_daily_loads", {"db": str(db)})
     full_build = step("dbt_full_build", "dbt_build", {**dbt_args, "full_refresh": True})
     out["dbt_full_build"] = full_build
     floor_result = step("direct_floor", "direct_floor", dbt_args)

@@ -144,9 +144,41 @@ def empty_copy(db: str, empty_db: str) -> dict[str, Any]:
     return {"seconds": time.monotonic() - started, "tables": len(tables)}
 
 
-#: one more day of data, written like a load of the sources would write it: the latest
-#: weekday's PRs (with their commits, reviews and files), deployments (with statuses) and
-#: the latest Copilot user-report day, copied one day later with new ids and a new load id
+#: tables whose load time decides what an incremental model re-reads, and the row's own
+#: time that says which daily load would have brought it
+DAILY_LOAD_TIMES = {
+    "raw_github.pull_requests": "updated_at",
+    "raw_copilot.user_daily_reports": "day",
+    "raw_ai_usage_files.ai_usage_daily": "usage_date",
+}
+
+
+def stamp_daily_loads(db: str) -> dict[str, Any]:
+    """Re-stamp history as if it had arrived in daily loads, the steady state of a daily run.
+
+    A bench size is loaded in one go, so every row has (nearly) the same `_dlt_load_id`.
+    The incremental models re-read what was loaded since their newest built load minus
+    var('incremental_lookback_days'), so with all history in one load the "daily" run would
+    re-read all history. Here each row of the tables above gets the load id of the end of
+    the day it last changed (a dlt load id is the load's unix time).
+    """
+    started = time.monotonic()
+    con = duckdb.connect(db)
+    try:
+        for table, column in DAILY_LOAD_TIMES.items():
+            con.execute(
+                f"update {table} set _dlt_load_id = cast(epoch("
+                f"cast(cast({column} as date) + interval 1 day as timestamp)) as varchar)"
+            )
+    finally:
+        con.close()
+    return {"seconds": time.monotonic() - started, "tables": len(DAILY_LOAD_TIMES)}
+
+
+#: one more day of data, written like the next daily load would write it (load id one day
+#: after the newest): the latest weekday's PRs (with their commits, reviews and files),
+#: deployments (with statuses) and the latest Copilot user-report day, copied one day later
+#: with new ids
 APPEND_DAY = [
     """create or replace temp table bench_last as
        select max(created_at)::date as d from raw_github.pull_requests
@@ -203,10 +235,13 @@ APPEND_DAY = [
 
 
 def append_day(db: str) -> dict[str, Any]:
-    load_id = f"{time.time():.6f}"
     started = time.monotonic()
     con = duckdb.connect(db)
     try:
+        newest = con.execute(
+            "select max(cast(_dlt_load_id as double)) from raw_github.pull_requests"
+        ).fetchone()[0]
+        load_id = f"{float(newest or time.time()) + 86400:.6f}"
         inserted = 0
         for sql in APPEND_DAY:
             con.execute(sql.format(load_id=load_id))
@@ -214,4 +249,4 @@ def append_day(db: str) -> dict[str, Any]:
                 inserted += int(con.fetchone()[0])
     finally:
         con.close()
-    return {"seconds": time.monotonic() - started, "rows": inserted}
+    return {"seconds": time.monotonic() - started, "rows": inserted, "load_id": load_id}

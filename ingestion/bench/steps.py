@@ -122,6 +122,7 @@ STEPS = {
     "direct_floor": build_steps.direct_floor,
     "append_day": build_steps.append_day,
     "empty_copy": build_steps.empty_copy,
+    "stamp_daily_loads": build_steps.stamp_daily_loads,
     "raw_rows": raw_rows,
 }
 

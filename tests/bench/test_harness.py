@@ -8,7 +8,7 @@ import math
 import duckdb
 import pytest
 
-from ingestion.bench.build_steps import empty_copy, node_seconds
+from ingestion.bench.build_steps import empty_copy, node_seconds, stamp_daily_loads
 from ingestion.bench.core import (
     DEFAULT_SIZES,
     SIZES,
@@ -140,3 +140,32 @@ def test_raw_loader_covers_every_github_table(tmp_path) -> None:
         "commits",
         "commits__parents",
     }
+
+
+def test_stamp_daily_loads_gives_each_row_the_load_of_the_day_it_last_changed(tmp_path) -> None:
+    db = str(tmp_path / "ai_roi.duckdb")
+    con = duckdb.connect(db)
+    for schema, table, column, kind in [
+        ("raw_github", "pull_requests", "updated_at", "timestamp"),
+        ("raw_copilot", "user_daily_reports", "day", "date"),
+        ("raw_ai_usage_files", "ai_usage_daily", "usage_date", "date"),
+    ]:
+        con.execute(f"create schema {schema}")
+        con.execute(
+            f"create table {schema}.{table} as select * from (values "
+            f"(cast('2026-03-02 23:59:00' as {kind}), '1700000000.1'), "
+            f"(cast('2026-03-03 00:00:00' as {kind}), '1700000000.1')) as t({column}, _dlt_load_id)"
+        )
+    con.close()
+    assert stamp_daily_loads(db)["tables"] == 3
+    con = duckdb.connect(db, read_only=True)
+    # 2026-03-03T00:00Z = 1772496000: a row changed on 2 March arrives with that night's load
+    day_2, day_3 = "1772496000", "1772582400"
+    for table in (
+        "raw_github.pull_requests",
+        "raw_copilot.user_daily_reports",
+        "raw_ai_usage_files.ai_usage_daily",
+    ):
+        loads = [r[0] for r in con.execute(f"select _dlt_load_id from {table}").fetchall()]
+        assert [float(v) for v in loads] == [float(day_2), float(day_3)], table
+    con.close()
