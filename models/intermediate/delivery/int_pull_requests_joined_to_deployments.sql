@@ -49,20 +49,40 @@ repository_windows as (
     group by repository_full_name
 ),
 
-exact_matches as (
+-- the PR's merge commit or head deployed: two equi-joins on the SHA (a join on
+-- `sha in (a, b)` pairs every PR with every later deployment of its repository)
+exact_candidates as (
     select
         pull_requests.pull_request_id,
         successful.deployment_id,
-        successful.finished_at,
-        row_number() over (
-            partition by pull_requests.pull_request_id
-            order by successful.finished_at, successful.deployment_id
-        ) as match_rank
+        successful.finished_at
     from pull_requests
     inner join successful
         on pull_requests.repository_full_name = successful.repository_full_name
-        and successful.deployed_sha in (pull_requests.merge_commit_sha, pull_requests.head_sha)
-        and successful.finished_at >= pull_requests.merged_at
+        and pull_requests.merge_commit_sha = successful.deployed_sha
+    where successful.finished_at >= pull_requests.merged_at
+    union
+    select
+        pull_requests.pull_request_id,
+        successful.deployment_id,
+        successful.finished_at
+    from pull_requests
+    inner join successful
+        on pull_requests.repository_full_name = successful.repository_full_name
+        and pull_requests.head_sha = successful.deployed_sha
+    where successful.finished_at >= pull_requests.merged_at
+),
+
+exact_matches as (
+    select
+        pull_request_id,
+        deployment_id,
+        finished_at,
+        row_number() over (
+            partition by pull_request_id
+            order by finished_at, deployment_id
+        ) as match_rank
+    from exact_candidates
 ),
 
 ancestry_matches as (
@@ -76,20 +96,25 @@ ancestry_matches as (
         and pull_requests.merge_commit_sha = commit_deployments.commit_sha
 ),
 
+-- only repositories without commit ancestry (filtered before the join, not after it)
+fallback_pull_requests as (
+    select * from pull_requests
+    where repository_full_name not in (select ancestry_known.repository_full_name from ancestry_known)
+),
+
 fallback_matches as (
     select
-        pull_requests.pull_request_id,
+        fallback_pull_requests.pull_request_id,
         successful.deployment_id,
         successful.finished_at,
         row_number() over (
-            partition by pull_requests.pull_request_id
+            partition by fallback_pull_requests.pull_request_id
             order by successful.finished_at, successful.deployment_id
         ) as match_rank
-    from pull_requests
+    from fallback_pull_requests
     inner join successful
-        on pull_requests.repository_full_name = successful.repository_full_name
-        and successful.finished_at >= pull_requests.merged_at
-    where pull_requests.repository_full_name not in (select ancestry_known.repository_full_name from ancestry_known)
+        on fallback_pull_requests.repository_full_name = successful.repository_full_name
+        and successful.finished_at >= fallback_pull_requests.merged_at
 ),
 
 linked as (

@@ -67,23 +67,74 @@ spans as (
     inner join milestones on issues.issue_id = milestones.issue_id
 ),
 
-weekday_seconds as (
+-- Weekday seconds of a span without one row per day: whole weekdays between its first
+-- and last day (a running count over the calendar) minus the parts of the first and last
+-- day outside the span. Only calendar days count, as the span is clamped to the calendar.
+calendar_weekdays as (
+    select
+        date_day,
+        is_weekday,
+        sum(case when is_weekday then 1 else 0 end) over (
+            order by date_day rows between unbounded preceding and current row
+        ) as weekdays_through
+    from calendar
+),
+
+calendar_bounds as (
+    select
+        cast(min(date_day) as {{ dbt.type_timestamp() }}) as calendar_start_at,
+        {{ dbt.dateadd('day', 1, 'cast(max(date_day) as ' ~ dbt.type_timestamp() ~ ')') }} as calendar_end_at
+    from calendar
+),
+
+clamped_spans as (
     select
         spans.issue_id,
-        sum(
-            {{ dbt.datediff(
-                "greatest(spans.started_at, cast(calendar.date_day as " ~ dbt.type_timestamp() ~ "))",
-                "least(spans.done_at, " ~ dbt.dateadd('day', 1, "cast(calendar.date_day as " ~ dbt.type_timestamp() ~ ")") ~ ")",
-                'second'
-            ) }}
-        ) as weekday_seconds
+        greatest(spans.started_at, calendar_bounds.calendar_start_at) as span_start_at,
+        least(spans.done_at, calendar_bounds.calendar_end_at) as span_end_at
     from spans
-    inner join calendar
-        on calendar.date_day >= cast(spans.started_at as date)
-        and calendar.date_day <= cast(spans.done_at as date)
-        and calendar.is_weekday
+    cross join calendar_bounds
     where spans.done_at is not null
-    group by spans.issue_id
+),
+
+span_days as (
+    -- the last day is the day of the span's last instant (a span ending at midnight
+    -- ends on the day before)
+    select
+        issue_id,
+        span_start_at,
+        span_end_at,
+        cast(span_start_at as date) as first_day,
+        cast({{ dbt.dateadd('microsecond', -1, 'span_end_at') }} as date) as last_day,
+        cast(cast(span_start_at as date) as {{ dbt.type_timestamp() }}) as first_day_start_at,
+        {{ dbt.dateadd(
+            'day', 1,
+            'cast(cast(' ~ dbt.dateadd('microsecond', -1, 'span_end_at') ~ ' as date) as ' ~ dbt.type_timestamp() ~ ')'
+        ) }} as last_day_end_at
+    from clamped_spans
+    where span_end_at > span_start_at
+),
+
+weekday_seconds as (
+    select
+        span_days.issue_id,
+        (
+            last_days.weekdays_through - first_days.weekdays_through
+            + case when first_days.is_weekday then 1 else 0 end
+        ) * 86400
+        - case
+            when first_days.is_weekday
+                then {{ dbt.datediff('span_days.first_day_start_at', 'span_days.span_start_at', 'second') }}
+            else 0
+        end
+        - case
+            when last_days.is_weekday
+                then {{ dbt.datediff('span_days.span_end_at', 'span_days.last_day_end_at', 'second') }}
+            else 0
+        end as weekday_seconds
+    from span_days
+    inner join calendar_weekdays as first_days on span_days.first_day = first_days.date_day
+    inner join calendar_weekdays as last_days on span_days.last_day = last_days.date_day
 ),
 
 final as (
