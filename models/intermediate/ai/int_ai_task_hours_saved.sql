@@ -83,9 +83,10 @@ control_tasks as (
     where cohort = 'control'
 ),
 
+-- control medians depend on the calendar windows only, not on the team: computed once
+-- per distinct window (teams rolled out on the same date share one)
 windows as (
     select distinct
-        team_name,
         phase,
         baseline_start_date,
         reference_date,
@@ -96,8 +97,11 @@ windows as (
 
 control_window_tasks as (
     select
-        windows.team_name,
         windows.phase,
+        windows.baseline_start_date,
+        windows.reference_date,
+        windows.phase_start_date,
+        windows.phase_end_date,
         'baseline' as side,
         control_tasks.task_class,
         control_tasks.task_effort_hours
@@ -109,8 +113,11 @@ control_window_tasks as (
     union all
 
     select
-        windows.team_name,
         windows.phase,
+        windows.baseline_start_date,
+        windows.reference_date,
+        windows.phase_start_date,
+        windows.phase_end_date,
         'phase' as side,
         control_tasks.task_class,
         control_tasks.task_effort_hours
@@ -122,27 +129,33 @@ control_window_tasks as (
 
 control_class_medians as (
     select
-        team_name,
         phase,
+        baseline_start_date,
+        reference_date,
+        phase_start_date,
+        phase_end_date,
         task_class,
         sum(case when side = 'baseline' then 1 else 0 end) as baseline_task_count,
         sum(case when side = 'phase' then 1 else 0 end) as phase_task_count,
         {{ median("case when side = 'baseline' then task_effort_hours end") }} as baseline_median_effort_hours,
         {{ median("case when side = 'phase' then task_effort_hours end") }} as phase_median_effort_hours
     from control_window_tasks
-    group by team_name, phase, task_class
+    group by phase, baseline_start_date, reference_date, phase_start_date, phase_end_date, task_class
 ),
 
 control_all_medians as (
     select
-        team_name,
         phase,
+        baseline_start_date,
+        reference_date,
+        phase_start_date,
+        phase_end_date,
         sum(case when side = 'baseline' then 1 else 0 end) as baseline_task_count,
         sum(case when side = 'phase' then 1 else 0 end) as phase_task_count,
         {{ median("case when side = 'baseline' then task_effort_hours end") }} as baseline_median_effort_hours,
         {{ median("case when side = 'phase' then task_effort_hours end") }} as phase_median_effort_hours
     from control_window_tasks
-    group by team_name, phase
+    group by phase, baseline_start_date, reference_date, phase_start_date, phase_end_date
 ),
 
 has_control_cohort as (
@@ -178,12 +191,18 @@ adjusted as (
         on ai_tasks.team_name = baseline_medians.team_name
         and ai_tasks.task_class = baseline_medians.task_class
     left join control_class_medians
-        on ai_tasks.team_name = control_class_medians.team_name
-        and ai_tasks.phase = control_class_medians.phase
+        on ai_tasks.phase = control_class_medians.phase
+        and ai_tasks.baseline_start_date = control_class_medians.baseline_start_date
+        and ai_tasks.reference_date = control_class_medians.reference_date
+        and ai_tasks.phase_start_date = control_class_medians.phase_start_date
+        and ai_tasks.phase_end_date = control_class_medians.phase_end_date
         and ai_tasks.task_class = control_class_medians.task_class
     left join control_all_medians
-        on ai_tasks.team_name = control_all_medians.team_name
-        and ai_tasks.phase = control_all_medians.phase
+        on ai_tasks.phase = control_all_medians.phase
+        and ai_tasks.baseline_start_date = control_all_medians.baseline_start_date
+        and ai_tasks.reference_date = control_all_medians.reference_date
+        and ai_tasks.phase_start_date = control_all_medians.phase_start_date
+        and ai_tasks.phase_end_date = control_all_medians.phase_end_date
 ),
 
 final as (
