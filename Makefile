@@ -15,6 +15,8 @@ export RUNTIME__DLTHUB_TELEMETRY := false
 export GX_ANALYTICS_ENABLED := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
+# dbt's file log at info (its default, debug, logs every statement: ~1 s per build)
+export DBT_LOG_LEVEL_FILE ?= info
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup demo test lint lint-python lint-sql governance semantic pytest docs bench bench-git lock clean \
