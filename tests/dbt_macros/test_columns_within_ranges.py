@@ -4,14 +4,11 @@ column, the value and the rule."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
-from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF
+from tests.dbt_macros.throwaway import dbt_build, make_project
 
 MODEL_YML = """
 version: 2
@@ -30,32 +27,10 @@ models:
 
 
 def _project(tmp_path: Path, rows_sql: str) -> Path:
-    root = tmp_path / "project"
-    (root / "models").mkdir(parents=True)
-    (root / "macros").mkdir()
-    shutil.copy(PROJECT_ROOT / "macros/tests/columns_within_ranges.sql", root / "macros")
-    shutil.copy(PROJECT_ROOT / "macros/statistics.sql", root / "macros")
-    (root / "dbt_project.yml").write_text(
-        "name: ranges_check\nversion: '1.0'\nprofile: ranges_check\nconfig-version: 2\n"
-    )
-    (root / "profiles.yml").write_text(
-        "ranges_check:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {tmp_path / 'ranges.duckdb'}\n      threads: 1\n"
-    )
-    (root / "models/rates.sql").write_text(rows_sql)
-    (root / "models/rates.yml").write_text(MODEL_YML)
-    return root
-
-
-def _build(root: Path) -> subprocess.CompletedProcess[str]:
-    dbt = Path(sys.executable).with_name("dbt")
-    env = {**TELEMETRY_OFF, "PATH": "/usr/bin:/bin", "HOME": str(root)}
-    return subprocess.run(
-        [str(dbt), "build", "--profiles-dir", str(root), "--project-dir", str(root)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
+    return make_project(
+        tmp_path,
+        {"models/rates.sql": rows_sql, "models/rates.yml": MODEL_YML},
+        macros=("macros/tests/columns_within_ranges.sql", "macros/statistics.sql"),
     )
 
 
@@ -65,7 +40,7 @@ def test_values_inside_the_ranges_pass(tmp_path) -> None:
         "select 0.0 as share, 0.0 as hours, 5 as score "
         "union all select 1.0, 12.5, -3 union all select null, null, null",
     )
-    result = _build(root)
+    result = dbt_build(root)
     assert result.returncode == 0, result.stdout[-2000:]
     assert "PASS=2" in result.stdout
 
@@ -76,10 +51,10 @@ def test_each_broken_value_is_a_failing_row_naming_column_value_and_rule(tmp_pat
         "select 1.5 as share, -2.0 as hours, 5 as score "
         "union all select 0.5, 1.0, 6 union all select -0.25, null, 1",
     )
-    result = _build(root)
+    result = dbt_build(root)
     assert result.returncode == 1
     assert "Got 4 results" in result.stdout
-    con = duckdb.connect(str(tmp_path / "ranges.duckdb"), read_only=True)
+    con = duckdb.connect(str(tmp_path / "throwaway.duckdb"), read_only=True)
     table = con.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_name like 'columns_within_ranges%'"
