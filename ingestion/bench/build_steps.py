@@ -45,6 +45,21 @@ def dbt_build(db: str, run_dir: str, full_refresh: bool) -> dict[str, Any]:
     return out
 
 
+def dbt_parse(db: str, run_dir: str) -> dict[str, Any]:
+    """`dbt parse` into the size's target: the builds after it start warm (partial parse),
+    as an orchestrator's daily run does; a cold parse of the project takes ~4 s."""
+    from ingestion.orchestrate import dbt_env
+
+    executable = Path(sys.executable).with_name("dbt")
+    args = [str(executable), "parse", "--target-path", f"{run_dir}/target"]
+    args += ["--log-path", f"{run_dir}/logs"]
+    started = time.monotonic()
+    proc = subprocess.run(
+        args, cwd=PROJECT_ROOT, env=dbt_env(Path(db)), capture_output=True, text=True
+    )
+    return {"seconds": time.monotonic() - started, "exit_code": proc.returncode}
+
+
 def node_seconds(run_results: dict[str, Any]) -> dict[str, Any]:
     """dbt's own time split: seconds inside the run (after parse) and node time per kind."""
     kinds: dict[str, dict[str, float]] = {}

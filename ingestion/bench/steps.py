@@ -119,6 +119,7 @@ STEPS = {
     "raw_load_github": raw_load_github,
     "github_http_floor": github_http_floor,
     "dbt_build": build_steps.dbt_build,
+    "dbt_parse": build_steps.dbt_parse,
     "direct_floor": build_steps.direct_floor,
     "append_day": build_steps.append_day,
     "empty_copy": build_steps.empty_copy,
