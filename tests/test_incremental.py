@@ -134,3 +134,30 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
         con.close()
     assert shipped == [(7777777777,)]  # the new deployment shipped the new commit
     assert reverts[0] >= 1
+
+
+def test_incremental_build_over_a_table_built_by_an_older_model_version(
+    demo_run: dict[str, Any], tmp_path: Path
+) -> None:
+    """An upgrade that adds the column an incremental filter reads (here `loaded_at`) must
+    not fail the next run: the model re-reads everything and gains the column."""
+    db = tmp_path / "upgraded" / Path(demo_run["db"]).name  # views name the catalog
+    db.parent.mkdir()
+    shutil.copy(demo_run["db"], db)
+    con = duckdb.connect(str(db))
+    before = con.execute("select count(*) from intermediate.int_pull_requests_enriched").fetchone()
+    con.execute("alter table intermediate.int_pull_requests_enriched drop column loaded_at")
+    con.close()
+    dbt(
+        ["build", "--select", "int_pull_requests_enriched", "--exclude", "test_type:unit"],
+        db_path=db,
+        quiet=True,
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        after = con.execute(
+            "select count(*), count(loaded_at) from intermediate.int_pull_requests_enriched"
+        ).fetchone()
+    finally:
+        con.close()
+    assert after == (before[0], before[0])
