@@ -18,26 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.common.config import PROJECT_ROOT
+from ingestion.demo.server import VendorUrls
 
 
 @dataclass
-class ServedApi:
+class ServedApi(VendorUrls):
     """The URLs `demo_source_configs` reads, and the server's peak RSS once it stopped."""
 
     base_url: str
     peak_rss_mb: float | None = None
-
-    @property
-    def github_url(self) -> str:
-        return f"{self.base_url}/github"
-
-    @property
-    def jira_url(self) -> str:
-        return f"{self.base_url}/jira"
-
-    @property
-    def pagerduty_url(self) -> str:
-        return f"{self.base_url}/pagerduty"
 
 
 @contextmanager

@@ -641,13 +641,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
 
-class ServerHandle:
-    """What `serve` yields: URLs for each vendor and request statistics."""
+class VendorUrls:
+    """Each vendor's base URL under one demo server's `base_url`."""
 
-    def __init__(self, server: DemoServer) -> None:
-        self._server = server
-        self.base_url = server.base_url
-        self.world = server.world
+    base_url: str
 
     @property
     def github_url(self) -> str:
@@ -660,6 +657,15 @@ class ServerHandle:
     @property
     def pagerduty_url(self) -> str:
         return f"{self.base_url}/pagerduty"
+
+
+class ServerHandle(VendorUrls):
+    """What `serve` yields: URLs for each vendor and request statistics."""
+
+    def __init__(self, server: DemoServer) -> None:
+        self._server = server
+        self.base_url = server.base_url
+        self.world = server.world
 
     @property
     def hits(self) -> Counter[str]:
