@@ -32,6 +32,19 @@
 {%- set deployment_dependent = metrics | selectattr('requires_deployment_history') | map(attribute='metric_name') | list -%}
 {%- set person_derived_list = "'" ~ person_derived | join("', '") ~ "'" -%}
 {%- set deployment_dependent_list = "'" ~ deployment_dependent | join("', '") ~ "'" -%}
+{#- where each headline metric's team-week value comes from: CTE below, column, model -#}
+{%- set metric_sources = {
+    'pr_throughput_per_engineer_week': {'cte': 'delivery_weekly', 'column': 'pr_throughput_per_engineer_week', 'model': 'fct_delivery_team_weekly'},
+    'pr_cycle_time_median_hours': {'cte': 'delivery_weekly', 'column': 'cycle_time_median_hours', 'model': 'fct_delivery_team_weekly'},
+    'lead_time_median_hours': {'cte': 'delivery_weekly', 'column': 'lead_time_median_hours', 'model': 'fct_delivery_team_weekly'},
+    'change_failure_rate': {'cte': 'delivery_weekly', 'column': 'change_failure_rate', 'model': 'fct_delivery_team_weekly'},
+    'rework_rate': {'cte': 'delivery_weekly', 'column': 'rework_rate', 'model': 'fct_delivery_team_weekly'},
+    'task_effort_median_hours': {'cte': 'task_effort', 'column': 'task_effort_median_hours', 'model': 'int_work_items_enriched'},
+    'pr_size_median_lines': {'cte': 'pr_size', 'column': 'pr_size_median_lines', 'model': 'int_pull_requests_with_cycle_stages'},
+    'cost_per_transaction_usd': {'cte': 'operations', 'column': 'cost_per_transaction_usd', 'model': 'int_ops_transactions_daily'},
+    'friction_score_mean': {'cte': 'perception', 'column': 'friction_score_mean', 'model': 'int_survey_responses'},
+    'satisfaction_score_mean': {'cte': 'perception', 'column': 'satisfaction_score_mean', 'model': 'int_survey_responses'},
+} -%}
 with
 
 delivery_weekly as (
@@ -118,85 +131,23 @@ perception as (
 ),
 
 metric_values as (
-    select
-        team_name,
-        week_start,
-        'pr_throughput_per_engineer_week' as metric_name,
-        pr_throughput_per_engineer_week as metric_value,
-        'fct_delivery_team_weekly' as source_model
-    from delivery_weekly
-    union all
-    select
-        team_name,
-        week_start,
-        'pr_cycle_time_median_hours' as metric_name,
-        cycle_time_median_hours as metric_value,
-        'fct_delivery_team_weekly' as source_model
-    from delivery_weekly
-    union all
-    select
-        team_name,
-        week_start,
-        'lead_time_median_hours' as metric_name,
-        lead_time_median_hours as metric_value,
-        'fct_delivery_team_weekly' as source_model
-    from delivery_weekly
-    union all
-    select
-        team_name,
-        week_start,
-        'change_failure_rate' as metric_name,
-        change_failure_rate as metric_value,
-        'fct_delivery_team_weekly' as source_model
-    from delivery_weekly
-    union all
-    select
-        team_name,
-        week_start,
-        'rework_rate' as metric_name,
-        rework_rate as metric_value,
-        'fct_delivery_team_weekly' as source_model
-    from delivery_weekly
-    union all
-    select
-        team_name,
-        week_start,
-        'task_effort_median_hours' as metric_name,
-        task_effort_median_hours as metric_value,
-        'int_work_items_enriched' as source_model
-    from task_effort
-    union all
-    select
-        team_name,
-        week_start,
-        'pr_size_median_lines' as metric_name,
-        pr_size_median_lines as metric_value,
-        'int_pull_requests_with_cycle_stages' as source_model
-    from pr_size
-    union all
-    select
-        team_name,
-        week_start,
-        'cost_per_transaction_usd' as metric_name,
-        cost_per_transaction_usd as metric_value,
-        'int_ops_transactions_daily' as source_model
-    from operations
-    union all
-    select
-        team_name,
-        week_start,
-        'friction_score_mean' as metric_name,
-        friction_score_mean as metric_value,
-        'int_survey_responses' as source_model
-    from perception
-    union all
-    select
-        team_name,
-        week_start,
-        'satisfaction_score_mean' as metric_name,
-        satisfaction_score_mean as metric_value,
-        'int_survey_responses' as source_model
-    from perception
+    -- one select per headline metric (macro impact_headline_metrics), from its source CTE
+    {%- for metric in metrics %}
+        {%- if metric.metric_name not in metric_sources %}
+            {{ exceptions.raise_compiler_error("fct_impact_observations_team_weekly: no source for headline metric " ~ metric.metric_name) }}
+        {%- endif %}
+        {%- set source = metric_sources[metric.metric_name] %}
+        select
+            team_name,
+            week_start,
+            '{{ metric.metric_name }}' as metric_name,
+            {{ source.column }} as metric_value,
+            '{{ source.model }}' as source_model
+        from {{ source.cte }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 observations as (
