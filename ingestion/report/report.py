@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -51,6 +52,19 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 
 def _colour(cohort: str) -> str:
     return COHORT_COLOURS.get(cohort, "#2ca02c")
+
+
+def _cohort_line(x: Any, y: Any, cohort: str, *, show_legend: bool, **style: Any) -> go.Scatter:
+    """One cohort's line, coloured and grouped in the legend by cohort (shown once per chart)."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=cohort,
+        legendgroup=cohort,
+        showlegend=show_legend,
+        line={"color": _colour(cohort)},
+        **{"mode": "lines+markers", **style},
+    )
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -103,15 +117,7 @@ def adoption_chart(con: duckdb.DuckDBPyConnection) -> Chart:
     for cohort, rows in frame.groupby("cohort", sort=True):
         for col, column in ((1, "acceptance_rate"), (2, "seat_utilisation")):
             fig.add_trace(
-                go.Scatter(
-                    x=rows["week_start"],
-                    y=rows[column],
-                    mode="lines+markers",
-                    name=str(cohort),
-                    legendgroup=str(cohort),
-                    showlegend=col == 1,
-                    line={"color": _colour(str(cohort))},
-                ),
+                _cohort_line(rows["week_start"], rows[column], str(cohort), show_legend=col == 1),
                 row=1,
                 col=col,
             )
@@ -176,14 +182,12 @@ def dora_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         row, col = index // 2 + 1, index % 2 + 1
         for cohort, rows in frame.groupby("cohort", sort=True):
             fig.add_trace(
-                go.Scatter(
-                    x=rows["week_start"],
-                    y=rows[column],
+                _cohort_line(
+                    rows["week_start"],
+                    rows[column],
+                    str(cohort),
+                    show_legend=index == 0,
                     mode="lines",
-                    name=str(cohort),
-                    legendgroup=str(cohort),
-                    showlegend=index == 0,
-                    line={"color": _colour(str(cohort))},
                 ),
                 row=row,
                 col=col,
@@ -280,15 +284,12 @@ def did_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]:
                 ok = pd.notna(variance) and pd.notna(count) and count > 0
                 errors.append(1.96 * math.sqrt(variance / count) if ok else None)
             fig.add_trace(
-                go.Scatter(
-                    x=["baseline", "impact"],
-                    y=means,
+                _cohort_line(
+                    ["baseline", "impact"],
+                    means,
+                    group,
+                    show_legend=index == 0,
                     error_y={"type": "data", "array": errors, "visible": True},
-                    mode="lines+markers",
-                    name=group,
-                    legendgroup=group,
-                    showlegend=index == 0,
-                    line={"color": _colour(group)},
                 ),
                 row=r,
                 col=c,
