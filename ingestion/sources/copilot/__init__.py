@@ -15,6 +15,7 @@ from typing import Any
 
 import dlt
 from dlt.extract.hints import make_nested_hints
+from dlt.sources import DltResource
 
 from ingestion.common.errors import SourceError
 from ingestion.common.http import ApiClient
@@ -108,31 +109,28 @@ def source(
     # signed download links go to storage, never with the GitHub token
     downloader = ApiClient(NAME, base_url, token=None)
 
-    @dlt.resource(
-        name=ORG_REPORTS.table,
-        primary_key=list(ORG_REPORTS.primary_key),
-        write_disposition="merge",
-        columns=ORG_REPORTS.column_hints(),
-        nested_hints=_nested_hints(ORG_BREAKDOWNS),
-    )
-    def organization_daily_reports() -> Iterator[list[dict[str, Any]]]:
-        path = ORG_REPORT_PATH.format(org=org)
-        yield from _report_rows(
-            client, downloader, path, ORG_REPORTS, ORG_BREAKDOWNS, start, end, progress
+    def daily_report(
+        spec: TableSpec, breakdowns: dict[str, TableSpec], path_template: str
+    ) -> DltResource:
+        """The organization or users report as a resource of its own table and state."""
+
+        def rows() -> Iterator[list[dict[str, Any]]]:
+            path = path_template.format(org=org)
+            yield from _report_rows(
+                client, downloader, path, spec, breakdowns, start, end, progress
+            )
+
+        return dlt.resource(
+            rows,
+            name=spec.table,
+            primary_key=list(spec.primary_key),
+            write_disposition="merge",
+            columns=spec.column_hints(),
+            nested_hints=_nested_hints(breakdowns),
         )
 
-    @dlt.resource(
-        name=USER_REPORTS.table,
-        primary_key=list(USER_REPORTS.primary_key),
-        write_disposition="merge",
-        columns=USER_REPORTS.column_hints(),
-        nested_hints=_nested_hints(USER_BREAKDOWNS),
-    )
-    def user_daily_reports() -> Iterator[list[dict[str, Any]]]:
-        path = USER_REPORT_PATH.format(org=org)
-        yield from _report_rows(
-            client, downloader, path, USER_REPORTS, USER_BREAKDOWNS, start, end, progress
-        )
+    organization_daily_reports = daily_report(ORG_REPORTS, ORG_BREAKDOWNS, ORG_REPORT_PATH)
+    user_daily_reports = daily_report(USER_REPORTS, USER_BREAKDOWNS, USER_REPORT_PATH)
 
     @dlt.resource(
         name=LEGACY_METRICS.table,
