@@ -1,4 +1,6 @@
-"""One HTTP client for every REST source: auth, bounded rate-limit retries, and pagination.
+"""One HTTP client for every API source: auth, bounded rate-limit retries, and pagination.
+
+`get`/`get_json` for REST, `post_json` for GraphQL (GitHub v4); both share the retries.
 
 Pagination styles used by the vendors this project reads:
 - `paginate_link`: RFC 5988 `Link: <...>; rel="next"` headers (GitHub).
@@ -114,16 +116,29 @@ class ApiClient:
         return 1.0
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> requests.Response:
+        return self.send("GET", path, params=params)
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> requests.Response:
+        """One request with the rate-limit and 5xx retries; raise `SourceError` on an error."""
         url = self.url(path)
         for attempt in range(self.max_retries + 1):
             try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
+                response = self.session.request(
+                    method, url, params=params, json=json_body, timeout=self.timeout
+                )
             except requests.RequestException as exc:
                 if attempt < self.max_retries:
                     self._sleep(min(2.0**attempt * 0.1, self.max_wait_seconds))
                     continue
                 raise SourceError(
-                    self.source, f"GET {path} failed: {self.redact(str(exc))}"
+                    self.source, f"{method} {path} failed: {self.redact(str(exc))}"
                 ) from None
             self.requests_made += 1
             wait = self._wait_seconds(response)
@@ -131,13 +146,13 @@ class ApiClient:
                 if attempt >= self.max_retries:
                     raise SourceError(
                         self.source,
-                        f"GET {path}: still rate limited after {self.max_retries} retries "
+                        f"{method} {path}: still rate limited after {self.max_retries} retries "
                         f"(HTTP {response.status_code})",
                     )
                 if wait > self.max_wait_seconds:
                     raise SourceError(
                         self.source,
-                        f"GET {path}: rate limit resets in {wait:.0f}s, more than the "
+                        f"{method} {path}: rate limit resets in {wait:.0f}s, more than the "
                         f"{self.max_wait_seconds:.0f}s this run may wait",
                     )
                 self._sleep(wait)
@@ -148,24 +163,31 @@ class ApiClient:
             if response.status_code >= 400:
                 raise SourceError(
                     self.source,
-                    f"GET {path} answered HTTP {response.status_code}: {self.redact(response.text[:200])}",
+                    f"{method} {path} answered HTTP {response.status_code}: "
+                    f"{self.redact(response.text[:200])}",
                     status=response.status_code,
                 )
             return response
-        raise SourceError(self.source, f"GET {path}: gave up after {self.max_retries} retries")
+        raise SourceError(self.source, f"{method} {path}: gave up after {self.max_retries} retries")
 
-    def decode(self, response: requests.Response, path: str, page: int = 1) -> Any:
+    def decode(
+        self, response: requests.Response, path: str, page: int = 1, method: str = "GET"
+    ) -> Any:
         try:
             return response.json()
         except (ValueError, json.JSONDecodeError):
             raise SourceError(
                 self.source,
-                f"GET {path} page {page}: response is not valid JSON "
+                f"{method} {path} page {page}: response is not valid JSON "
                 f"(starts {self.redact(response.text[:60])!r})",
             ) from None
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.decode(self.get(path, params), path)
+
+    def post_json(self, path: str, body: Any, page: int = 1) -> Any:
+        """POST `body` as JSON (GraphQL, for one) and decode the JSON answer."""
+        return self.decode(self.send("POST", path, json_body=body), path, page, method="POST")
 
     def _page_done(self, path: str, rows: int) -> None:
         if self._on_page:

@@ -7,6 +7,9 @@ or, from a shell: `python -m ingestion.demo.server --data data/demo --port 8765`
 
 Paths, pagination and filters follow the vendors' public docs closely enough for the
 ingestion sources to run unchanged against it (see ingestion/demo/README.md).
+`POST /github/graphql` answers the github source's GraphQL pull-request query
+(`repository.pullRequests` with labels, commits, reviews and files; GitHub's response
+shape, `errors` included) from the same data; it does not parse other GraphQL queries.
 The server's memory does not grow with the world: Jira issues and Copilot user reports
 (the two files that grow with the organisation) stay on disk and are read by byte offset
 from an in-memory index, and per-repository data is loaded on first use into a small
@@ -263,6 +266,32 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(exc.body, exc.status, exc.headers)
         except (ValueError, KeyError) as exc:
             self.send_json({"message": f"Bad request: {exc}"}, 400)
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path.rstrip("/") or "/"
+        self.query = {}
+        self.req_path = path
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        fault = self.server.take_fault(path)
+        try:
+            if fault == "rate_limit_once":
+                raise ApiError(
+                    403,
+                    {"message": "API rate limit exceeded"},
+                    {"Retry-After": "0", "X-RateLimit-Remaining": "0"},
+                )
+            if fault == "server_error_once":
+                raise ApiError(500, {"message": "Server Error"})
+            if path != "/github/graphql":
+                raise ApiError(404, NOT_FOUND)
+            try:
+                body = json.loads(raw or b"null")
+            except ValueError:
+                raise ApiError(400, {"message": "Problems parsing JSON"}) from None
+            self.send_json(graphql_answer(self.server.world, body))
+        except ApiError as exc:
+            self.send_json(exc.body, exc.status, exc.headers)
 
     def q(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -639,6 +668,196 @@ class _Handler(BaseHTTPRequestHandler):
                 "total": len(items),
             }
         )
+
+
+# -- GitHub GraphQL (v4): the github source's pull-request query ---------------------------
+GRAPHQL_MAX_FIRST = 100
+_GRAPHQL_STATES = {"open": "OPEN", "closed": "CLOSED"}
+_GRAPHQL_CHANGE = {
+    "added": "ADDED",
+    "removed": "DELETED",
+    "modified": "MODIFIED",
+    "renamed": "RENAMED",
+    "copied": "COPIED",
+    "changed": "CHANGED",
+}
+_NESTED = re.compile(r"\b(labels|commits|reviews|files)\s*\(\s*first\s*:\s*(\d+)")
+
+
+def _gql_error(message: str, **extra: Any) -> dict[str, Any]:
+    return {"errors": [{"message": message, **extra}]}
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(f"cursor:v2:{offset}".encode()).decode()
+
+
+def _offset(cursor: str) -> int:
+    text = base64.b64decode(cursor.encode(), validate=True).decode()
+    if not text.startswith("cursor:v2:"):
+        raise ValueError(cursor)
+    return int(text.removeprefix("cursor:v2:"))
+
+
+def _connection(items: list[Any], first: int, offset: int = 0) -> dict[str, Any]:
+    chunk = items[offset : offset + first]
+    return {
+        "pageInfo": {
+            "hasNextPage": offset + first < len(items),
+            "endCursor": _cursor(offset + len(chunk)) if chunk else None,
+        },
+        "nodes": chunk,
+    }
+
+
+def _actor(user: Any) -> dict[str, Any] | None:
+    """A REST user as a GraphQL `Actor`: bots' logins lose REST's `[bot]` suffix."""
+    if not isinstance(user, dict):
+        return None
+    kind = user.get("type") or "User"
+    login = str(user.get("login"))
+    return {"__typename": kind, "login": login.removesuffix("[bot]") if kind == "Bot" else login}
+
+
+def _pull_node(pr: dict[str, Any], details: dict[str, Any], firsts: dict[str, int]) -> Any:
+    files = details["files"]
+    merged = pr.get("merged_at") is not None
+    sha = pr.get("merge_commit_sha")
+    node: dict[str, Any] = {
+        "fullDatabaseId": str(pr["id"]),
+        "number": pr["number"],
+        "state": "MERGED" if merged else _GRAPHQL_STATES.get(pr["state"], pr["state"].upper()),
+        "isDraft": bool(pr.get("draft")),
+        "title": pr.get("title"),
+        "body": pr.get("body") or "",
+        "author": _actor(pr.get("user")),
+        "createdAt": pr["created_at"],
+        "updatedAt": pr["updated_at"],
+        "closedAt": pr.get("closed_at"),
+        "mergedAt": pr.get("merged_at"),
+        "mergeCommit": {"oid": sha} if merged and sha else None,
+        "potentialMergeCommit": {"oid": sha} if not merged and sha else None,
+        "headRefOid": pr["head"]["sha"],
+        "headRefName": pr["head"]["ref"],
+        "baseRefName": pr["base"]["ref"],
+        "additions": sum(f["additions"] for f in files),
+        "deletions": sum(f["deletions"] for f in files),
+        "changedFiles": len(files),
+    }
+    nested: dict[str, list[Any]] = {
+        "labels": [{"name": label["name"]} for label in pr.get("labels") or []],
+        "commits": [
+            {
+                "commit": {
+                    "oid": c["sha"],
+                    "message": c["commit"]["message"],
+                    "authoredDate": c["commit"]["author"]["date"],
+                    "committedDate": c["commit"]["committer"]["date"],
+                    # GitActor.user is a User: null for a bot (or an unlinked email)
+                    "author": {
+                        "user": {"login": c["author"]["login"]}
+                        if (c.get("author") or {}).get("type") == "User"
+                        else None
+                    },
+                }
+            }
+            for c in details["commits"]
+        ],
+        "reviews": [
+            {
+                "fullDatabaseId": str(r["id"]),
+                "author": _actor(r.get("user")),
+                "state": r["state"],
+                "submittedAt": r.get("submitted_at"),
+                "commit": {"oid": r["commit_id"]} if r.get("commit_id") else None,
+            }
+            for r in details["reviews"]
+        ],
+        "files": [
+            {
+                "path": f["filename"],
+                "additions": f["additions"],
+                "deletions": f["deletions"],
+                "changeType": _GRAPHQL_CHANGE.get(f["status"], str(f["status"]).upper()),
+            }
+            for f in files
+        ],
+    }
+    for name, first in firsts.items():
+        node[name] = _connection(nested[name], first)
+    return node
+
+
+def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
+    """GitHub's answer to the github source's `repository.pullRequests` query.
+
+    Errors come back as GitHub sends them: HTTP 200 with an `errors` array (and
+    `data.repository: null` for an unknown repository).
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        return _gql_error("A query attribute must be specified and must be a string.")
+    query = body["query"]
+    if "repository" not in query or "pullRequests" not in query:
+        return _gql_error(
+            "This demo server answers only the github source's repository.pullRequests query."
+        )
+    variables = body.get("variables") or {}
+    if not isinstance(variables, dict):
+        return _gql_error("Variables are invalid JSON.")
+    problems = [
+        f"Variable ${name} of type String! was provided invalid value"
+        for name in ("owner", "name")
+        if not isinstance(variables.get(name), str)
+    ]
+    first = variables.get("first")
+    if isinstance(first, bool) or not isinstance(first, int):
+        problems.append("Variable $first of type Int! was provided invalid value")
+    after = variables.get("after")
+    if after is not None and not isinstance(after, str):
+        problems.append("Variable $after of type String was provided invalid value")
+    if problems:
+        return {
+            "errors": [
+                {"message": text, "extensions": {"code": "variableMismatch"}} for text in problems
+            ]
+        }
+    firsts = {name: int(n) for name, n in _NESTED.findall(query)}
+    for name, n in [("pullRequests", first), *firsts.items()]:
+        if not 1 <= n <= GRAPHQL_MAX_FIRST:
+            return _gql_error(
+                f"Requesting {n} records on the `{name}` connection exceeds the `first` limit "
+                f"of {GRAPHQL_MAX_FIRST} records.",
+                type="EXCESSIVE_PAGINATION",
+            )
+    full_name = f"{variables['owner']}/{variables['name']}"
+    if full_name not in world.repo_by_full_name:
+        return {
+            "data": {"repository": None},
+            "errors": [
+                {
+                    "type": "NOT_FOUND",
+                    "path": ["repository"],
+                    "message": f"Could not resolve to a Repository with the name '{full_name}'.",
+                }
+            ],
+        }
+    try:
+        offset = _offset(after) if after else 0
+    except ValueError:
+        return {
+            "data": {"repository": None},
+            "errors": [
+                {
+                    "path": ["repository", "pullRequests"],
+                    "message": f"`{after}` does not appear to be a valid cursor.",
+                }
+            ],
+        }
+    repo = world.repo(*full_name.split("/", 1))
+    pulls = sorted(repo.pulls, key=lambda p: (p["updated_at"], p["number"]), reverse=True)
+    page = _connection(pulls, first, offset)
+    page["nodes"] = [_pull_node(pr, repo.details[pr["number"]], firsts) for pr in page["nodes"]]
+    return {"data": {"repository": {"pullRequests": page}}}
 
 
 class VendorUrls:

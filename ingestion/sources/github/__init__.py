@@ -1,8 +1,10 @@
-"""GitHub REST v3 source: repositories, pull requests and their details, deployments, commits.
+"""GitHub source: repositories, pull requests and their details, deployments, commits.
 
-Loads the tables of `raw_github` described in `ingestion/RAW_TABLES.md`. Per-PR lists
-(commits, reviews, files) and deployment statuses are fetched on a small thread pool
-for the records that changed in this run only.
+Loads the tables of `raw_github` described in `ingestion/RAW_TABLES.md` from REST v3.
+Per-PR lists (commits, reviews, files) and deployment statuses are fetched on a small
+thread pool for the records that changed in this run only. With `pulls_api="graphql"`
+the pull requests come from GraphQL v4 instead (`graphql.py`): a page of PRs with
+their commits, reviews and files in one request, mapped to the same rows.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dlt.sources import DltResource
 from ingestion.common.errors import SourceError
 from ingestion.common.pipeline import Progress
 from ingestion.common.records import TableSpec
-from ingestion.sources.github import settings
+from ingestion.sources.github import graphql, settings
 from ingestion.sources.github.expectations import SUITES
 from ingestion.sources.github.helpers import (
     Clients,
@@ -51,6 +53,7 @@ class _GithubRun:
         per_page: int,
         environments: Sequence[str] | None,
         progress: Progress,
+        graphql_url: str | None = None,
     ) -> None:
         self.org = org
         self.wanted = [r.strip() for r in repositories or [] if r and r.strip()]
@@ -58,9 +61,12 @@ class _GithubRun:
         self.per_page = per_page
         self.environments = [e for e in environments or [] if e]
         self.progress = progress
+        #: set: pull requests (and their commits, reviews, files) come from GraphQL
+        self.graphql_url = graphql_url
         self._repos: Rows | None = None
-        #: files fetched to size a PR, handed on to `pull_request_files` (no second request)
-        self._files: dict[tuple[str, int], Rows] = {}
+        #: per-PR lists already fetched with the PR page (REST: the files that sized it;
+        #: GraphQL: all three), handed on to their resources: (table, repo, number) -> items
+        self._stash: dict[tuple[str, str, int], Rows] = {}
         #: statuses fetched to track open deployments, handed on to `deployment_statuses`
         self._statuses: dict[tuple[str, int], Rows] = {}
 
@@ -104,27 +110,72 @@ class _GithubRun:
         for repo in self.repos():
             name = repo["full_name"]
             cursor = RepoCursor(cursors, name)
-            params = {
-                "state": "all",
-                "sort": "updated",
-                "direction": "desc",
-                "per_page": self.per_page,
-            }
-            pages = self.clients.api.paginate_link(settings.PULLS.format(repo=name), params)
-
-            def prepare(item: Any, name: str = name) -> Any:
-                if not isinstance(item, Mapping):
-                    return item
-                return with_repo(item, name, labels=label_names(item.get("labels")))
-
+            if self.graphql_url:
+                pages = graphql.pull_pages(self.clients.api, self.graphql_url, name, self.per_page)
+                prepare = self._graphql_prepare(name)
+            else:
+                params = {
+                    "state": "all",
+                    "sort": "updated",
+                    "direction": "desc",
+                    "per_page": self.per_page,
+                }
+                pages = self.clients.api.paginate_link(settings.PULLS.format(repo=name), params)
+                prepare = self._rest_prepare(name)
             for raws, rows in pages_until_older(
                 pages, settings.PULL_REQUESTS, prepare, cursor, "updated_at"
             ):
                 self.progress.add("pull_requests", len(rows))
                 if rows:
+                    if self.graphql_url:
+                        self._stash_children(name, raws, rows)
                     self._add_sizes(name, raws, rows)
                     yield rows
             cursor.save()
+
+    @staticmethod
+    def _rest_prepare(name: str) -> Any:
+        def prepare(item: Any) -> Any:
+            if not isinstance(item, Mapping):
+                return item
+            return with_repo(item, name, labels=label_names(item.get("labels")))
+
+        return prepare
+
+    def _graphql_prepare(self, name: str) -> Any:
+        def prepare(item: Any) -> Any:
+            if not isinstance(item, Mapping):
+                return item
+            labels = item.get("labels")
+            if labels is None:  # more labels than one GraphQL page: REST has them all
+                path = settings.ISSUE_LABELS.format(repo=name, number=item.get("number"))
+                labels = label_names(self.clients.fetch_all(path, {"per_page": self.per_page}))
+            return with_repo(item, name, labels=labels)
+
+        return prepare
+
+    def _stash_children(self, repo: str, raws: Rows, rows: Rows) -> None:
+        """Keep a GraphQL page's commits, reviews and files for their resources.
+
+        A list GraphQL could not give whole (a connection past its first page, a bot's
+        commits) is fetched from the REST per-PR list, for that PR only, on the pool.
+        """
+        todo: list[tuple[str, int]] = []
+        for raw, row in zip(raws, rows, strict=True):
+            for table, items in raw[graphql.CHILDREN].items():
+                if items is None:
+                    todo.append((table, row["number"]))
+                else:
+                    self._stash[(table, repo, row["number"])] = items
+        fetched = self.clients.map(
+            lambda job: self.clients.fetch_all(
+                settings.PER_PULL_PATHS[job[0]].format(repo=repo, number=job[1]),
+                {"per_page": self.per_page},
+            ),
+            todo,
+        )
+        for (table, number), items in zip(todo, fetched, strict=True):
+            self._stash[(table, repo, number)] = items
 
     def _add_sizes(self, repo: str, raws: Rows, rows: Rows) -> None:
         """Sum additions/deletions/changed_files from the files when the list lacks them."""
@@ -133,9 +184,15 @@ class _GithubRun:
             for raw, row in zip(raws, rows, strict=True)
             if any(raw.get(k) is None for k in ("additions", "deletions", "changed_files"))
         ]
-        files = self.clients.map(lambda pair: self._fetch_files(repo, pair[1]["number"]), todo)
-        for (_raw, row), pr_files in zip(todo, files, strict=True):
-            self._files[(repo, row["number"])] = pr_files
+        files_table = settings.PULL_REQUEST_FILES.table
+
+        def files(pair: tuple[dict[str, Any], dict[str, Any]]) -> Rows:
+            number = pair[1]["number"]
+            stashed = self._stash.get((files_table, repo, number))
+            return stashed if stashed is not None else self._fetch_files(repo, number)
+
+        for (_raw, row), pr_files in zip(todo, self.clients.map(files, todo), strict=True):
+            self._stash[(files_table, repo, row["number"])] = pr_files
             for key, value in file_totals(pr_files).items():
                 if row.get(key) is None:
                     row[key] = value
@@ -151,10 +208,9 @@ class _GithubRun:
 
         def fetch(pr: dict[str, Any]) -> Rows:
             repo, number = pr["repository_full_name"], pr["number"]
-            if resource == "pull_request_files":
-                stashed = self._files.pop((repo, number), None)
-                if stashed is not None:
-                    return stashed
+            stashed = self._stash.pop((resource, repo, number), None)
+            if stashed is not None:
+                return stashed
             path = template.format(repo=repo, number=number)
             return self.clients.fetch_all(path, {"per_page": self.per_page})
 
@@ -325,19 +381,40 @@ def source(
     per_page: int = settings.DEFAULT_PER_PAGE,
     environments: list[str] | None = None,
     workers: int = settings.DEFAULT_WORKERS,
+    pulls_api: str = "rest",
+    graphql_url: str | None = None,
 ) -> Sequence[DltResource]:
     """GitHub organisation `org` (all its repositories unless `repositories` names some).
 
     `token` comes from `sources.github.token` in `.dlt/secrets.toml`, else `GITHUB_TOKEN`.
     `base_url` is `https://HOST/api/v3` for GitHub Enterprise Server. `environments`
-    limits deployments (and their statuses) to those environments.
+    limits deployments (and their statuses) to those environments. `pulls_api` is
+    `rest` (default) or `graphql`: pull requests with their commits, reviews and files
+    from GraphQL v4 at `graphql_url` (default: next to `base_url`,
+    `https://api.github.com/graphql` or `https://HOST/api/graphql`), same tables and rows.
     """
     if not org:
         raise SourceError(NAME, "config 'org' (sources.github.org) is required")
+    if pulls_api not in settings.PULLS_APIS:
+        raise SourceError(
+            NAME,
+            f"config 'pulls_api' (sources.github.pulls_api) must be one of "
+            f"{', '.join(settings.PULLS_APIS)}, got {pulls_api!r}",
+        )
     clients = Clients(
         base_url, token or os.environ.get(settings.TOKEN_ENV_VAR) or None, workers=workers
     )
-    run = _GithubRun(org, repositories, clients, per_page, environments, Progress(NAME))
+    run = _GithubRun(
+        org,
+        repositories,
+        clients,
+        per_page,
+        environments,
+        Progress(NAME),
+        graphql_url=(graphql_url or graphql.graphql_url_for(base_url))
+        if pulls_api == "graphql"
+        else None,
+    )
 
     def repositories_() -> Iterator[Rows]:
         yield from run.repositories()

@@ -11,6 +11,8 @@ DEFAULT_PER_PAGE = 100
 #: threads fetching per-PR / per-deployment details (commits, reviews, files, statuses)
 DEFAULT_WORKERS = 8
 TOKEN_ENV_VAR = "GITHUB_TOKEN"
+#: how pull requests (with their commits, reviews and files) are read: `graphql.py`
+PULLS_APIS = ("rest", "graphql")
 
 HEADERS = {
     "Accept": "application/vnd.github+json",
@@ -24,6 +26,7 @@ PULLS = "repos/{repo}/pulls"
 PULL_COMMITS = "repos/{repo}/pulls/{number}/commits"
 PULL_REVIEWS = "repos/{repo}/pulls/{number}/reviews"
 PULL_FILES = "repos/{repo}/pulls/{number}/files"
+ISSUE_LABELS = "repos/{repo}/issues/{number}/labels"
 REVIEW_COMMENTS = "repos/{repo}/pulls/comments"
 DEPLOYMENTS = "repos/{repo}/deployments"
 DEPLOYMENT_STATUSES = "repos/{repo}/deployments/{deployment_id}/statuses"
@@ -194,3 +197,10 @@ COMMITS_TABLE = TableSpec(
 #: merge key of the per-PR child lists: a re-fetched PR replaces all its rows, so a file
 #: or commit dropped from the PR (force push) does not linger.
 PER_PULL_MERGE_KEY = ("repository_full_name", "pull_number")
+
+#: the REST per-PR list of each per-PR table (GraphQL falls back to it past one page)
+PER_PULL_PATHS = {
+    PULL_REQUEST_COMMITS.table: PULL_COMMITS,
+    PULL_REQUEST_REVIEWS.table: PULL_REVIEWS,
+    PULL_REQUEST_FILES.table: PULL_FILES,
+}

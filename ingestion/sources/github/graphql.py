@@ -1,0 +1,282 @@
+"""GitHub GraphQL (v4) transport for pull requests: one request per page of PRs.
+
+REST v3 needs four requests per PR (the list, then its commits, reviews and files);
+GraphQL returns a page of up to 100 PRs with their labels, commits, reviews and files
+in one POST to `{graphql_url}` (`https://api.github.com/graphql`, or
+`https://HOST/api/graphql` on GitHub Enterprise Server). This module holds the query
+and the mapping of every GraphQL node to the REST v3 item the REST path reads, so
+`settings.PULL_REQUESTS` & co. shape both into identical rows.
+
+Mapping (GraphQL -> REST field):
+- pull request: `fullDatabaseId` -> `id` (a BigInt, sent as a string; `databaseId` is an
+  Int and deprecated), `state` OPEN/CLOSED/MERGED -> `open`/`closed`/`closed`,
+  `isDraft` -> `draft`, `author{__typename login}` -> `user{type login}`,
+  `mergeCommit.oid` (else `potentialMergeCommit.oid`, GitHub's test merge, as REST
+  reports for unmerged PRs) -> `merge_commit_sha`, `headRefOid`/`headRefName`/
+  `baseRefName` -> `head.sha`/`head.ref`/`base.ref`, `changedFiles` -> `changed_files`,
+  an empty `body` -> null (REST sends null, GraphQL `""`).
+- commit: `commit.oid`/`message`/`authoredDate`/`committedDate` -> `sha`/
+  `commit.message`/`commit.author.date`/`commit.committer.date`;
+  `commit.author.user.login` -> `author.login` with `author.type` `User`.
+- review: `fullDatabaseId` -> `id`, `author` -> `user`, `commit.oid` -> `commit_id`.
+- file: `path` -> `filename`, `changeType` ADDED/DELETED/MODIFIED/RENAMED/COPIED/CHANGED ->
+  `status` added/removed/modified/renamed/copied/changed, `changes` = additions + deletions.
+- bots: GraphQL's `Bot.login` lacks REST's `[bot]` suffix (`dependabot` vs
+  `dependabot[bot]`); it is added back, except for the logins in `BOT_REST_LOGINS`.
+
+What GraphQL cannot give, and how it is filled instead:
+- `commit.author.user` is a `User`, so a commit by a bot (or by an email linked to no
+  account) has no author there; REST names the bot. Such a PR's commits come from the
+  REST per-PR list instead (`needs_rest` below), as do the commits, reviews, files or
+  labels of a PR with more than `NESTED_FIRST` of them (`pageInfo.hasNextPage`):
+  nothing is silently truncated.
+- REST's `unchanged` file status has no GraphQL counterpart (GitHub lists only changed
+  files in a PR's diff, so it does not occur there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ingestion.common.errors import SourceError
+from ingestion.common.http import ApiClient
+from ingestion.sources.github import settings
+
+#: the per-PR connections read in the same request (GitHub's maximum page size)
+NESTED_FIRST = 100
+#: the raw tables the nested connections feed, by connection name
+CHILD_TABLES = {
+    "commits": settings.PULL_REQUEST_COMMITS.table,
+    "reviews": settings.PULL_REQUEST_REVIEWS.table,
+    "files": settings.PULL_REQUEST_FILES.table,
+}
+#: GraphQL `Bot.login` -> the login REST reports, where it is not `<login>[bot]`
+#: (the Copilot coding agent; `seeds/bot_accounts.csv` lists both forms)
+BOT_REST_LOGINS = {"copilot-swe-agent": "copilot-swe-agent"}
+FILE_STATUS = {
+    "ADDED": "added",
+    "DELETED": "removed",
+    "MODIFIED": "modified",
+    "RENAMED": "renamed",
+    "COPIED": "copied",
+    "CHANGED": "changed",
+}
+PR_STATE = {"OPEN": "open", "CLOSED": "closed", "MERGED": "closed"}
+#: the key of a mapped PR holding its children (REST items, or None: fetch them by REST)
+CHILDREN = "_graphql_children"
+
+_PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+PULLS_QUERY = f"""query PullRequests($owner: String!, $name: String!, $first: Int!, $after: String) {{
+  repository(owner: $owner, name: $name) {{
+    pullRequests(first: $first, after: $after, orderBy: {{field: UPDATED_AT, direction: DESC}},
+                 states: [OPEN, CLOSED, MERGED]) {{
+      {_PAGE_INFO}
+      nodes {{
+        fullDatabaseId number state isDraft title body
+        author {{ __typename login }}
+        createdAt updatedAt closedAt mergedAt
+        mergeCommit {{ oid }}
+        potentialMergeCommit {{ oid }}
+        headRefOid headRefName baseRefName
+        additions deletions changedFiles
+        labels(first: {NESTED_FIRST}) {{ {_PAGE_INFO} nodes {{ name }} }}
+        commits(first: {NESTED_FIRST}) {{
+          {_PAGE_INFO}
+          nodes {{ commit {{ oid message authoredDate committedDate author {{ user {{ login }} }} }} }}
+        }}
+        reviews(first: {NESTED_FIRST}) {{
+          {_PAGE_INFO}
+          nodes {{ fullDatabaseId author {{ __typename login }} state submittedAt commit {{ oid }} }}
+        }}
+        files(first: {NESTED_FIRST}) {{ {_PAGE_INFO} nodes {{ path additions deletions changeType }} }}
+      }}
+    }}
+  }}
+}}"""
+
+
+def graphql_url_for(base_url: str) -> str:
+    """The GraphQL endpoint next to a REST base URL (`.../api/v3` -> `.../api/graphql`)."""
+    base = base_url.rstrip("/")
+    if base.endswith("/api/v3"):
+        return base.removesuffix("/v3") + "/graphql"
+    return base + "/graphql"
+
+
+# -- node -> REST item ----------------------------------------------------------------------
+def _obj(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def rest_user(actor: Any) -> dict[str, Any] | None:
+    """A GraphQL `Actor` (`__typename`, `login`) as REST's `user` object."""
+    if not isinstance(actor, Mapping):
+        return None
+    kind, login = actor.get("__typename"), actor.get("login")
+    if kind == "Bot" and isinstance(login, str) and not login.endswith("[bot]"):
+        login = BOT_REST_LOGINS.get(login, f"{login}[bot]")
+    return {"login": login, "type": kind}
+
+
+def _connection(node: Mapping[str, Any], name: str) -> tuple[list[Any], bool]:
+    """(nodes, complete) of a nested connection; complete is False past its first page."""
+    conn = _obj(node.get(name))
+    nodes = conn.get("nodes")
+    complete = not _obj(conn.get("pageInfo")).get("hasNextPage") and isinstance(nodes, list)
+    return (nodes if isinstance(nodes, list) else []), complete
+
+
+def rest_commit(node: Any) -> Any:
+    commit = _obj(node).get("commit")
+    if not isinstance(commit, Mapping):
+        return node  # TableSpec.shape names what is wrong
+    user = _obj(_obj(commit.get("author")).get("user"))
+    return {
+        "sha": commit.get("oid"),
+        "commit": {
+            "message": commit.get("message"),
+            "author": {"date": commit.get("authoredDate")},
+            "committer": {"date": commit.get("committedDate")},
+        },
+        "author": {"login": user["login"], "type": "User"} if user.get("login") else None,
+    }
+
+
+def rest_review(node: Any) -> Any:
+    if not isinstance(node, Mapping):
+        return node
+    return {
+        "id": node.get("fullDatabaseId"),
+        "user": rest_user(node.get("author")),
+        "state": node.get("state"),
+        "submitted_at": node.get("submittedAt"),
+        "commit_id": _obj(node.get("commit")).get("oid"),
+    }
+
+
+def rest_file(node: Any) -> Any:
+    if not isinstance(node, Mapping):
+        return node
+    additions, deletions = node.get("additions"), node.get("deletions")
+    changes = None
+    if isinstance(additions, int) and isinstance(deletions, int):
+        changes = additions + deletions
+    change = node.get("changeType")
+    return {
+        "filename": node.get("path"),
+        "status": FILE_STATUS.get(change, change.lower() if isinstance(change, str) else change),
+        "additions": additions,
+        "deletions": deletions,
+        "changes": changes,
+    }
+
+
+def needs_rest(connection: str, items: list[Any]) -> bool:
+    """Whether a complete first page still lacks what REST reports (a bot's commits)."""
+    if connection != "commits":
+        return False
+    return any(isinstance(item, Mapping) and item.get("author") is None for item in items)
+
+
+def rest_pull(node: Any) -> Any:
+    """A `pullRequests` node as a REST list item, its children under `CHILDREN`.
+
+    `labels` is None when the PR has more labels than one page holds (fetch them by REST);
+    a child list is None when it must come from the REST per-PR list.
+    """
+    if not isinstance(node, Mapping):
+        return node
+    state = node.get("state")
+    merge = _obj(node.get("mergeCommit")).get("oid") or _obj(node.get("potentialMergeCommit")).get(
+        "oid"
+    )
+    labels, labels_complete = _connection(node, "labels")
+    children: dict[str, list[Any] | None] = {}
+    for connection, table in CHILD_TABLES.items():
+        nodes, complete = _connection(node, connection)
+        mapper = {"commits": rest_commit, "reviews": rest_review, "files": rest_file}[connection]
+        items = [mapper(item) for item in nodes]
+        children[table] = items if complete and not needs_rest(connection, items) else None
+    return {
+        "id": node.get("fullDatabaseId"),
+        "number": node.get("number"),
+        "state": PR_STATE.get(state, state.lower() if isinstance(state, str) else state),
+        "draft": node.get("isDraft"),
+        "title": node.get("title"),
+        "body": node.get("body") or None,
+        "user": rest_user(node.get("author")),
+        "created_at": node.get("createdAt"),
+        "updated_at": node.get("updatedAt"),
+        "closed_at": node.get("closedAt"),
+        "merged_at": node.get("mergedAt"),
+        "merge_commit_sha": merge,
+        "head": {"sha": node.get("headRefOid"), "ref": node.get("headRefName")},
+        "base": {"ref": node.get("baseRefName")},
+        "additions": node.get("additions"),
+        "deletions": node.get("deletions"),
+        "changed_files": node.get("changedFiles"),
+        "labels": [{"name": _obj(label).get("name")} for label in labels]
+        if labels_complete
+        else None,
+        CHILDREN: children,
+    }
+
+
+# -- requests -------------------------------------------------------------------------------
+def _error_text(error: Any) -> str:
+    if not isinstance(error, Mapping):
+        return repr(error)
+    path = ".".join(str(p) for p in error.get("path") or []) or "query"
+    kind = error.get("type") or _obj(error.get("extensions")).get("code") or "error"
+    return f"{kind} at {path}: {error.get('message')}"
+
+
+def pull_connection(body: Any, repo: str, page: int) -> Mapping[str, Any]:
+    """`data.repository.pullRequests` of an answer; raise `SourceError` on `errors`."""
+    where = f"GraphQL repository.pullRequests of {repo} (page {page})"
+    if not isinstance(body, Mapping):
+        raise SourceError(settings.NAME, f"{where}: the answer is not a JSON object")
+    errors = body.get("errors")
+    if errors:
+        listed = errors if isinstance(errors, list) else [errors]
+        raise SourceError(
+            settings.NAME,
+            f"{where} answered {len(listed)} error(s): "
+            + "; ".join(_error_text(error) for error in listed[:3]),
+        )
+    repository = _obj(body.get("data")).get("repository")
+    if not isinstance(repository, Mapping):
+        raise SourceError(settings.NAME, f"{where}: data.repository is missing (no access?)")
+    connection = repository.get("pullRequests")
+    if not isinstance(connection, Mapping) or not isinstance(connection.get("nodes"), list):
+        raise SourceError(
+            settings.NAME, f"{where}: data.repository.pullRequests.nodes is not a list"
+        )
+    return connection
+
+
+def pull_pages(
+    client: ApiClient, graphql_url: str, repo: str, per_page: int
+) -> Iterator[list[Any]]:
+    """Pages of a repository's PRs, newest-updated first, as REST list items (`rest_pull`).
+
+    The caller stops iterating once a page reaches its cursor, so older pages are not read.
+    """
+    owner, _, name = repo.partition("/")
+    variables: dict[str, Any] = {
+        "owner": owner,
+        "name": name,
+        "first": max(1, min(per_page, 100)),
+        "after": None,
+    }
+    page = 0
+    while True:
+        page += 1
+        body = client.post_json(graphql_url, {"query": PULLS_QUERY, "variables": variables}, page)
+        connection = pull_connection(body, repo, page)
+        yield [rest_pull(node) for node in connection["nodes"]]
+        info = _obj(connection.get("pageInfo"))
+        if not info.get("hasNextPage") or not info.get("endCursor"):
+            return
+        variables = {**variables, "after": info["endCursor"]}
