@@ -275,3 +275,76 @@ def test_repository_data_is_cached_for_a_few_repositories_only(
         ).json()
         assert again == first and first  # reloaded from disk after eviction, same answer
         assert list(api.world._repo_data) == [f"acme/{names[2]}", f"acme/{names[0]}"]
+
+
+def _graphql(api: ServerHandle, body: Any) -> dict[str, Any]:
+    response = requests.post(f"{api.github_url}/graphql", json=body, timeout=10)
+    assert response.status_code == 200  # GitHub answers GraphQL errors with 200 and `errors`
+    return response.json()
+
+
+def test_graphql_pull_requests_pages_every_pr_once_with_its_details(
+    api: ServerHandle, data_dir: Path
+) -> None:
+    from ingestion.sources.github.graphql import PULLS_QUERY
+
+    pulls = read_jsonl(data_dir / "api/github/pulls/payments-service.jsonl")
+    details = {
+        d["number"]: d
+        for d in read_jsonl(data_dir / "api/github/pull_details/payments-service.jsonl")
+    }
+    variables: dict[str, Any] = {"owner": "acme", "name": "payments-service", "first": 40}
+    nodes: list[dict[str, Any]] = []
+    while True:
+        page = _graphql(api, {"query": PULLS_QUERY, "variables": variables})
+        connection = page["data"]["repository"]["pullRequests"]
+        nodes.extend(connection["nodes"])
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        variables["after"] = connection["pageInfo"]["endCursor"]
+    assert sorted(n["number"] for n in nodes) == sorted(p["number"] for p in pulls)
+    updated = [n["updatedAt"] for n in nodes]
+    assert updated == sorted(updated, reverse=True)
+    node = nodes[3]
+    pr = next(p for p in pulls if p["number"] == node["number"])
+    detail = details[node["number"]]
+    assert node["fullDatabaseId"] == str(pr["id"])
+    assert node["changedFiles"] == len(detail["files"])
+    assert [f["path"] for f in node["files"]["nodes"]] == [f["filename"] for f in detail["files"]]
+    assert [c["commit"]["oid"] for c in node["commits"]["nodes"]] == [
+        c["sha"] for c in detail["commits"]
+    ]
+    assert [r["fullDatabaseId"] for r in node["reviews"]["nodes"]] == [
+        str(r["id"]) for r in detail["reviews"]
+    ]
+    # a nested connection smaller than the list says so (the source then falls back to REST)
+    small = PULLS_QUERY.replace("files(first: 100)", "files(first: 1)")
+    many = next(n for n in nodes if n["changedFiles"] > 1)
+    variables = {"owner": "acme", "name": "payments-service", "first": 100}
+    page = _graphql(api, {"query": small, "variables": variables})
+    again = next(
+        n
+        for n in page["data"]["repository"]["pullRequests"]["nodes"]
+        if n["number"] == many["number"]
+    )
+    assert len(again["files"]["nodes"]) == 1 and again["files"]["pageInfo"]["hasNextPage"]
+
+
+def test_graphql_errors_follow_github(api: ServerHandle) -> None:
+    from ingestion.sources.github.graphql import PULLS_QUERY
+
+    ok = {"owner": "acme", "name": "payments-service", "first": 10}
+    assert "errors" in _graphql(api, {"variables": ok})
+    assert "errors" in _graphql(api, {"query": "{ viewer { login } }"})
+    bad_first = _graphql(api, {"query": PULLS_QUERY, "variables": {**ok, "first": "ten"}})
+    assert "$first" in bad_first["errors"][0]["message"]
+    too_many = _graphql(api, {"query": PULLS_QUERY, "variables": {**ok, "first": 101}})
+    assert too_many["errors"][0]["type"] == "EXCESSIVE_PAGINATION"
+    missing = _graphql(api, {"query": PULLS_QUERY, "variables": {**ok, "name": "nope"}})
+    assert missing["data"] == {"repository": None}
+    assert missing["errors"][0]["type"] == "NOT_FOUND"
+    assert missing["errors"][0]["path"] == ["repository"]
+    cursor = _graphql(api, {"query": PULLS_QUERY, "variables": {**ok, "after": "bm9wZQ=="}})
+    assert "valid cursor" in cursor["errors"][0]["message"]
+    not_json = requests.post(f"{api.github_url}/graphql", data=b"{", timeout=10)
+    assert not_json.status_code == 400

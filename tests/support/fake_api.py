@@ -1,8 +1,9 @@
 """A scripted HTTP server on 127.0.0.1 for source tests.
 
 Register answers per path (query strings ignored unless a route gives `query`), in the
-order they should be served; the last answer of a route repeats. Every request is
-recorded so tests can assert on paging, headers and retries.
+order they should be served; the last answer of a route repeats. GET and POST share the
+routes (a POST's JSON body is recorded as `Request.body`, e.g. GraphQL variables).
+Every request is recorded so tests can assert on paging, headers and retries.
 
     with FakeApi() as api:
         api.add("/orgs/acme/repos", json=[...], headers={"Link": '<...>; rel="next"'})
@@ -31,6 +32,8 @@ class Request:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    method: str = "GET"
+    body: Any = None
 
 
 class FakeApi:
@@ -75,8 +78,22 @@ class FakeApi:
                 return
 
             def do_GET(self) -> None:
+                self.answer()
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw
+                self.answer("POST", body)
+
+            def answer(self, method: str = "GET", body: Any = None) -> None:
                 parts = urlsplit(self.path)
-                api.requests.append(Request(parts.path, parse_qs(parts.query), dict(self.headers)))
+                api.requests.append(
+                    Request(parts.path, parse_qs(parts.query), dict(self.headers), method, body)
+                )
                 queue = api.routes.get((parts.path, parts.query)) or api.routes.get(
                     (parts.path, None)
                 )

@@ -234,3 +234,108 @@ def deployment_status(status_id: int, dep_id: int, state: str, created_at: str) 
         "environment_url": "https://test-branch.lab.acme-corp.com",
         "log_url": "https://example.com/deployment/42/output",
     }
+
+
+# -- GraphQL v4 (the github source's `repository.pullRequests` query) ----------------------
+def page_info(has_next: bool = False, end: str | None = "Y3Vyc29yOnYyOjE=") -> dict[str, Any]:
+    return {"hasNextPage": has_next, "endCursor": end}
+
+
+def connection(nodes: list[Any], has_next: bool = False) -> dict[str, Any]:
+    return {"pageInfo": page_info(has_next), "nodes": nodes}
+
+
+def gql_actor(login: str, kind: str = "User") -> dict[str, Any]:
+    """GraphQL `Actor`: a bot's login has no `[bot]` suffix there."""
+    return {"__typename": kind, "login": login}
+
+
+def gql_commit(sha: str, message: str, login: str | None = "octocat") -> dict[str, Any]:
+    return {
+        "commit": {
+            "oid": sha,
+            "message": message,
+            "authoredDate": "2026-02-08T09:00:00Z",
+            "committedDate": "2026-02-08T09:30:00Z",
+            "author": {
+                "name": "Mona Octocat",
+                "email": "mona@example.com",
+                "user": {"login": login} if login else None,
+            },
+        }
+    }
+
+
+def gql_review(review_id: int, state: str = "APPROVED", login: str = "hubot") -> dict[str, Any]:
+    return {
+        "fullDatabaseId": str(review_id),
+        "databaseId": review_id,
+        "author": gql_actor(login),
+        "state": state,
+        "submittedAt": "2026-02-09T10:00:00Z",
+        "body": "Looks good",
+        "commit": {"oid": "ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091"},
+    }
+
+
+def gql_file(path: str, additions: int, deletions: int, change: str = "MODIFIED") -> dict[str, Any]:
+    return {"path": path, "additions": additions, "deletions": deletions, "changeType": change}
+
+
+def gql_pull(
+    number: int,
+    pr_id: int,
+    updated_at: str,
+    *,
+    title: str = "Add feature",
+    state: str = "MERGED",
+    merged_at: str | None = "2026-02-10T12:00:00Z",
+    labels: list[str] | None = None,
+    author: dict[str, Any] | None = None,
+    commits: list[dict[str, Any]] | None = None,
+    reviews: list[dict[str, Any]] | None = None,
+    files: list[dict[str, Any]] | None = None,
+    files_more: bool = False,
+) -> dict[str, Any]:
+    """A `pullRequests` node: the same PR as `pull(...)` plus its commits, reviews, files."""
+    files = files or []
+    return {
+        "fullDatabaseId": str(pr_id),
+        "databaseId": pr_id,
+        "number": number,
+        "state": state,
+        "isDraft": False,
+        "title": title,
+        "body": "Please pull these awesome changes\n\nCo-authored-by: Copilot <copilot@github.com>",
+        "author": author or gql_actor("octocat"),
+        "createdAt": "2026-02-09T08:00:00Z",
+        "updatedAt": updated_at,
+        "closedAt": merged_at,
+        "mergedAt": merged_at,
+        "mergeCommit": {"oid": f"m{number:039d}"} if merged_at else None,
+        "potentialMergeCommit": None if merged_at else {"oid": f"m{number:039d}"},
+        "headRefOid": f"h{number:039d}",
+        "headRefName": f"feature-{number}",
+        "baseRefName": "main",
+        "additions": sum(f["additions"] for f in files),
+        "deletions": sum(f["deletions"] for f in files),
+        "changedFiles": len(files),
+        "labels": connection([{"name": name} for name in labels or []]),
+        "commits": connection(commits or []),
+        "reviews": connection(reviews or []),
+        "files": connection(files, files_more),
+    }
+
+
+def gql_page(nodes: list[dict[str, Any]], next_cursor: str | None = None) -> dict[str, Any]:
+    """`{"data": {"repository": {"pullRequests": ...}}}` with `nodes` as one page."""
+    return {
+        "data": {
+            "repository": {
+                "pullRequests": {
+                    "pageInfo": page_info(next_cursor is not None, next_cursor),
+                    "nodes": nodes,
+                }
+            }
+        }
+    }
