@@ -19,8 +19,16 @@ DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 DEMO_ORG = "acme"
 
 
+#: how the demo's github source reads pull requests: "rest" or "graphql" (the same rows;
+#: tests/sources/github/test_graphql.py compares the two on generated demo data)
+DEMO_GITHUB_PULLS_API = "rest"
+
+
 def demo_source_configs(
-    server: Any, data_dir: Path, manifest: dict[str, Any]
+    server: Any,
+    data_dir: Path,
+    manifest: dict[str, Any],
+    github_pulls_api: str = DEMO_GITHUB_PULLS_API,
 ) -> dict[str, dict[str, Any]]:
     """Every source pointed at the demo: API sources at the local server, files at the folders."""
     end = date.fromisoformat(str(manifest.get("end_date", "2026-10-31")))
@@ -29,7 +37,12 @@ def demo_source_configs(
     )
     return {
         "files": {"path": str(data_dir / "files")},
-        "github": {"org": DEMO_ORG, "base_url": server.github_url, "token": "demo-token"},
+        "github": {
+            "org": DEMO_ORG,
+            "base_url": server.github_url,
+            "token": "demo-token",
+            "pulls_api": github_pulls_api,
+        },
         "copilot": {
             "org": DEMO_ORG,
             "base_url": server.github_url,

@@ -7,8 +7,9 @@ Per size, under `bench/runs/<size>/` (data, warehouse, dlt state, dbt target and
 2. load files, ai_usage_files, copilot, jira and incidents with the real dlt sources from
    the local HTTP server;
 3. github, the largest API-shaped source: the real source over HTTP on a sample of
-   `--sample-repos` repositories (rows/s), the same sample's pages fetched by the source's
-   HTTP client without dlt (`ingestion.bench.http_floor`, the API's request-count cost),
+   `--sample-repos` repositories (rows/s), once with pull requests from GraphQL (the
+   headline rate) and once from REST, the same sample's pages fetched by the source's
+   HTTP client without dlt (both transports) (`ingestion.bench.http_floor`, the API's request-count cost),
    and DuckDB reading the same JSONL (`ingestion.bench.raw_loader`, the floor). When the
    sample's rate predicts more than `--max-dlt-seconds` for the whole size, raw_github is
    loaded by the raw loader instead of the source (said in the output and in
@@ -118,24 +119,35 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
         k: {"rows": v["rows"], "seconds": round(v["seconds"], 2)} for k, v in other.items()
     }
     servers = {"ingest_other_sources": max(v["server_peak_rss_mb"] for v in other.values())}
+    sample_args = {
+        "data_dir": str(data_dir),
+        "db": str(sample_db),
+        "sources": ["github"],
+        "repositories": sample,
+    }
+    # the same sample by each pulls transport; the GraphQL one is the source's headline rate
     sampled = step(
-        "github_dlt_sample",
-        "ingest",
-        {
-            "data_dir": str(data_dir),
-            "db": str(sample_db),
-            "sources": ["github"],
-            "repositories": sample,
-        },
-        sample_env,
+        "github_dlt_sample", "ingest", {**sample_args, "github_pulls_api": "graphql"}, sample_env
     )["github"]
     servers["github_dlt_sample"] = sampled["server_peak_rss_mb"]
+    shutil.rmtree(sample_db.parent, ignore_errors=True)  # a first run again, not incremental
+    sample_db.parent.mkdir(parents=True, exist_ok=True)
+    sampled_rest = step(
+        "github_dlt_sample_rest", "ingest", {**sample_args, "github_pulls_api": "rest"}, sample_env
+    )["github"]
+    servers["github_dlt_sample_rest"] = sampled_rest["server_peak_rss_mb"]
     http = step(
         "github_http_floor",
         "github_http_floor",
-        {"data_dir": str(data_dir), "repositories": sample},
+        {"data_dir": str(data_dir), "repositories": sample, "pulls_api": "graphql"},
     )
     servers["github_http_floor"] = http["server_peak_rss_mb"]
+    http_rest = step(
+        "github_http_floor_rest",
+        "github_http_floor",
+        {"data_dir": str(data_dir), "repositories": sample, "pulls_api": "rest"},
+    )
+    servers["github_http_floor_rest"] = http_rest["server_peak_rss_mb"]
     floor = step(
         "github_duckdb_floor", "raw_load_github", {"data_dir": str(data_dir), "db": str(floor_db)}
     )
@@ -143,9 +155,17 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
     predicted = ratio(floor["rows"], dlt_rate)
     github: dict[str, Any] = {
         "sample_repositories": sample,
+        "pulls_api": "graphql",
         "dlt_sample_rows": sampled["rows"],
         "dlt_sample_seconds": round(sampled["seconds"], 2),
         "dlt_rows_per_s": dlt_rate,
+        "rest_dlt_sample_rows": sampled_rest["rows"],
+        "rest_dlt_sample_seconds": round(sampled_rest["seconds"], 2),
+        "rest_dlt_rows_per_s": rate(sampled_rest["rows"], sampled_rest["seconds"]),
+        "graphql_over_rest": ratio(
+            rate(sampled["rows"], sampled["seconds"]),
+            rate(sampled_rest["rows"], sampled_rest["seconds"]),
+        ),
         "duckdb_rows": floor["rows"],
         "duckdb_seconds": round(floor["seconds"], 2),
         "duckdb_rows_per_s": rate(floor["rows"], floor["seconds"]),
@@ -157,12 +177,21 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
         "http_floor_rows_per_s": rate(sampled["rows"], http["seconds"]),
         "dlt_over_http_floor": ratio(sampled["seconds"], http["seconds"]),
         "rows_per_request": ratio(sampled["rows"], http["requests"]),
+        "rest_http_floor_requests": http_rest["requests"],
+        "rest_http_floor_seconds": round(http_rest["seconds"], 2),
+        "rest_http_floor_rows_per_s": rate(sampled_rest["rows"], http_rest["seconds"]),
+        "rest_rows_per_request": ratio(sampled_rest["rows"], http_rest["requests"]),
     }
     if predicted is not None and predicted <= args.max_dlt_seconds:
         full = step(
             "github_dlt_all",
             "ingest",
-            {"data_dir": str(data_dir), "db": str(db), "sources": ["github"]},
+            {
+                "data_dir": str(data_dir),
+                "db": str(db),
+                "sources": ["github"],
+                "github_pulls_api": "graphql",
+            },
         )["github"]
         servers["github_dlt_all"] = full["server_peak_rss_mb"]
         github.update(

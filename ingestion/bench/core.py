@@ -121,12 +121,14 @@ def peak_step(run: Mapping[str, Any]) -> tuple[str | None, float | None]:
 def table_lines(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """A plain-text table of the headline figures, one row per size.
 
-    gh = the github source (dlt) and DuckDB's reader on the same JSONL; full / incr /
+    gh = the github source (dlt; PRs by GraphQL, then by REST) and DuckDB's reader on the
+    same JSONL, ratio = DuckDB's rate over the GraphQL one; full / incr /
     fixed = `dbt build` full refresh, after one more day, over empty raw tables; SQL = every
     model's compiled SQL run directly (the build's floor); top5 = the five slowest models.
     """
     header = (
-        f"{'size':<5} {'raw rows':>10} {'gh dlt r/s':>10} {'duckdb r/s':>10} {'ratio':>6} "
+        f"{'size':<5} {'raw rows':>10} {'gh dlt r/s':>10} {'REST r/s':>9} {'duckdb r/s':>10} "
+        f"{'ratio':>6} "
         f"{'full s':>7} {'SQL s':>6} {'ratio':>6} {'incr s':>7} {'fixed s':>7} "
         f"{'top5 ratio':>10} {'peak RSS MB (step)':>32}"
     )
@@ -139,6 +141,7 @@ def table_lines(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
         peak_text = "-" if peak is None else f"{peak:,.0f} ({step})"
         lines.append(
             f"{label:<5} {_fmt(run.get('raw_rows')):>10} {_fmt(gh.get('dlt_rows_per_s')):>10} "
+            f"{_fmt(gh.get('rest_dlt_rows_per_s')):>9} "
             f"{_fmt(gh.get('duckdb_rows_per_s')):>10} {_fmt(gh.get('duckdb_over_dlt'), '.1f'):>6} "
             f"{_fmt(sec.get('dbt_full_build'), '.1f'):>7} "
             f"{_fmt(sec.get('direct_floor'), '.1f'):>6} "

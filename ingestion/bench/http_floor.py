@@ -8,6 +8,10 @@ go through the source's own `Clients` (one `ApiClient` per thread, the same thre
 and page size), and every body is decoded as JSON, as the source does. Nothing is
 shaped, stashed or written, so `seconds` is what the API's request count alone costs
 and the source's time minus it is what dlt and the record shaping add.
+
+With `pulls_api="graphql"` the PR list and its per-PR lists are the source's GraphQL
+pages instead (`graphql.pull_pages`, which maps each node as the source does), plus the
+REST per-PR lists the source falls back to for the PRs GraphQL cannot give whole.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ingestion.sources.github import settings
+from ingestion.sources.github import graphql, settings
 from ingestion.sources.github.helpers import Clients
 
 
@@ -29,6 +33,7 @@ def github_http_floor(
     token: str | None = None,
     per_page: int = settings.DEFAULT_PER_PAGE,
     workers: int = settings.DEFAULT_WORKERS,
+    pulls_api: str = "rest",
 ) -> dict[str, Any]:
     """Fetch every page; return requests made, items received and seconds."""
     clients = Clients(base_url, token, workers=workers)
@@ -54,18 +59,37 @@ def github_http_floor(
     branches = {str(r["full_name"]): r.get("default_branch") for r in listed}
     items += len(listed)
     per = {"per_page": per_page}
+    graphql_url = graphql.graphql_url_for(base_url)
     for repo in names:
-        pulls = pages(
-            settings.PULLS.format(repo=repo),
-            {"state": "all", "sort": "updated", "direction": "desc", **per},
-        )
-        items += len(pulls)
-        numbers = [p["number"] for p in pulls]
-        for template in (settings.PULL_COMMITS, settings.PULL_REVIEWS, settings.PULL_FILES):
+        if pulls_api == "graphql":
+            api = clients.api
+            with lock:
+                counted[id(api)] = api
+            fallbacks: list[tuple[str, int]] = []
+            for page in graphql.pull_pages(api, graphql_url, repo, per_page):
+                items += len(page)
+                for pr in page:
+                    for table, found in pr[graphql.CHILDREN].items():
+                        if found is None:
+                            fallbacks.append((settings.PER_PULL_PATHS[table], pr["number"]))
+                        else:
+                            items += len(found)
             lists = clients.map(
-                lambda n, t=template, r=repo: pages(t.format(repo=r, number=n), per), numbers
+                lambda job, r=repo: pages(job[0].format(repo=r, number=job[1]), per), fallbacks
             )
             items += sum(len(found) for found in lists)
+        else:
+            pulls = pages(
+                settings.PULLS.format(repo=repo),
+                {"state": "all", "sort": "updated", "direction": "desc", **per},
+            )
+            items += len(pulls)
+            numbers = [p["number"] for p in pulls]
+            for template in (settings.PULL_COMMITS, settings.PULL_REVIEWS, settings.PULL_FILES):
+                lists = clients.map(
+                    lambda n, t=template, r=repo: pages(t.format(repo=r, number=n), per), numbers
+                )
+                items += sum(len(found) for found in lists)
         comments = pages(
             settings.REVIEW_COMMENTS.format(repo=repo),
             {"sort": "updated", "direction": "asc", **per},

@@ -42,12 +42,17 @@ def _configs(server: Any, data_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def ingest(
-    data_dir: str, db: str, sources: list[str], repositories: list[str] | None = None
+    data_dir: str,
+    db: str,
+    sources: list[str],
+    repositories: list[str] | None = None,
+    github_pulls_api: str | None = None,
 ) -> Any:
     """Serve the generated data on 127.0.0.1 and load `sources` with the real dlt sources.
 
     The server runs in a child process (`api_process`), so it does not share the sources'
     GIL; its peak RSS is in each source's entry as `server_peak_rss_mb`.
+    `github_pulls_api` overrides the github source's `pulls_api` (rest or graphql).
     """
     from ingestion.bench.api_process import served_in_subprocess
     from ingestion.orchestrate import ingest as run_ingest
@@ -59,6 +64,8 @@ def ingest(
             config = dict(configs[name])
             if name == "github" and repositories:
                 config["repositories"] = repositories
+            if name == "github" and github_pulls_api:
+                config["pulls_api"] = github_pulls_api
             started = time.monotonic()
             summary, _ = run_ingest(name, config, validate=False, db_path=Path(db))
             out[name] = {
@@ -71,15 +78,21 @@ def ingest(
     return out
 
 
-def github_http_floor(data_dir: str, repositories: list[str] | None = None) -> dict[str, Any]:
-    """GET every page the github source requests for `repositories`, no dlt (`http_floor`)."""
+def github_http_floor(
+    data_dir: str, repositories: list[str] | None = None, pulls_api: str = "rest"
+) -> dict[str, Any]:
+    """Every page the github source requests for `repositories`, no dlt (`http_floor`)."""
     from ingestion.bench.api_process import served_in_subprocess
     from ingestion.bench.http_floor import github_http_floor as fetch_all_pages
 
     with served_in_subprocess(Path(data_dir)) as server:
         config = _configs(server, Path(data_dir))["github"]
         result = fetch_all_pages(
-            config["base_url"], config["org"], repositories, token=config["token"]
+            config["base_url"],
+            config["org"],
+            repositories,
+            token=config["token"],
+            pulls_api=pulls_api,
         )
     return {**result, "server_peak_rss_mb": server.peak_rss_mb}
 

@@ -53,7 +53,12 @@ def test_results_document_shape() -> None:
                 "dbt_empty_build": 5.0,
                 "direct_floor": 8.0,
             },
-            "github": {"dlt_rows_per_s": 100.0, "duckdb_rows_per_s": 1000.0, "duckdb_over_dlt": 10},
+            "github": {
+                "dlt_rows_per_s": 100.0,
+                "rest_dlt_rows_per_s": 40.0,
+                "duckdb_rows_per_s": 1000.0,
+                "duckdb_over_dlt": 10,
+            },
             "build_over_floor": 1.875,
             "top5": {"dbt_seconds": 3.0, "direct_seconds": 2.0, "dbt_over_direct": 1.5},
             "peak_rss_mb": {"dbt_full_build": 512.0, "ingest_other_sources": 2048.0},
@@ -83,6 +88,8 @@ def test_results_document_shape() -> None:
     lines = table_lines(runs)
     assert len(lines) == 4 and lines[2].startswith("1/8") and lines[3].startswith("1/4")
     assert "2,048 (ingest_other_sources)" in lines[2] and "1.88" in lines[2]
+    # github: the GraphQL rate, the REST rate, DuckDB's and DuckDB over GraphQL
+    assert lines[2].split()[2:6] == ["100", "40", "1,000", "10.0"]
     assert peak_step(runs["1/4"]) == (None, None)
 
 

@@ -67,6 +67,38 @@ def test_http_floor_fetches_exactly_the_pages_and_items_the_source_does(
     assert floor["repositories"] == 1
 
 
+def test_graphql_http_floor_makes_the_requests_the_graphql_source_does(
+    data_dir: Path, warehouse: Path
+) -> None:
+    gh = data_dir / "api" / "github"
+    repo = sorted(r["full_name"] for r in read_jsonl(gh / "repos.jsonl"))[0]
+    with serve(data_dir) as api:
+        rest = github_http_floor(api.github_url, "acme", [repo], token="demo-token")
+        start = api.request_count
+        floor = github_http_floor(
+            api.github_url, "acme", [repo], token="demo-token", pulls_api="graphql"
+        )
+        floor_requests = api.request_count - start
+        run_source(
+            "github",
+            github_source(
+                org="acme",
+                repositories=[repo],
+                base_url=api.github_url,
+                token="demo-token",
+                pulls_api="graphql",
+            ),
+            printer=lambda _: None,
+        )
+        source_requests = api.request_count - start - floor_requests
+        graphql_posts = api.hits["/github/graphql"]
+    assert floor["requests"] == floor_requests == source_requests
+    assert floor["items"] == rest["items"]  # the same rows, far fewer requests
+    assert floor["requests"] < rest["requests"] / 2
+    pulls = len(read_jsonl(gh / "pulls" / f"{repo.split('/')[1]}.jsonl"))
+    assert graphql_posts == 2 * -(-pulls // 100)  # the floor's pages, then the source's
+
+
 def test_server_in_a_child_process_serves_and_reports_its_peak_memory(data_dir: Path) -> None:
     with served_in_subprocess(data_dir) as api:
         assert api.peak_rss_mb is None
