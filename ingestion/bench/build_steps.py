@@ -163,9 +163,21 @@ def empty_copy(db: str, empty_db: str) -> dict[str, Any]:
 #: time that says which daily load would have brought it
 DAILY_LOAD_TIMES = {
     "raw_github.pull_requests": "updated_at",
+    "raw_github.pull_request_review_comments": "updated_at",
+    "raw_github.deployments": "updated_at",
+    "raw_github.deployment_statuses": "created_at",
+    "raw_github.commits": "commit__committer__date",
     "raw_copilot.user_daily_reports": "day",
     "raw_ai_usage_files.ai_usage_daily": "usage_date",
 }
+
+#: per-PR lists: the github source reloads them with their pull request, so they arrive in
+#: its load
+PULL_REQUEST_LISTS = (
+    "raw_github.pull_request_commits",
+    "raw_github.pull_request_reviews",
+    "raw_github.pull_request_files",
+)
 
 
 def stamp_daily_loads(db: str) -> dict[str, Any]:
@@ -175,7 +187,8 @@ def stamp_daily_loads(db: str) -> dict[str, Any]:
     The incremental models re-read what was loaded since their newest built load minus
     var('incremental_lookback_days'), so with all history in one load the "daily" run would
     re-read all history. Here each row of the tables above gets the load id of the end of
-    the day it last changed (a dlt load id is the load's unix time).
+    the day it last changed (a dlt load id is the load's unix time), and a PR's commits,
+    reviews and files get their PR's load id.
     """
     started = time.monotonic()
     con = duckdb.connect(db)
@@ -185,9 +198,19 @@ def stamp_daily_loads(db: str) -> dict[str, Any]:
                 f"update {table} set _dlt_load_id = cast(epoch("
                 f"cast(cast({column} as date) + interval 1 day as timestamp)) as varchar)"
             )
+        for table in PULL_REQUEST_LISTS:
+            con.execute(
+                f"update {table} as listed set _dlt_load_id = pulls._dlt_load_id "
+                f"from raw_github.pull_requests as pulls "
+                f"where pulls.repository_full_name = listed.repository_full_name "
+                f"and pulls.number = listed.pull_number"
+            )
     finally:
         con.close()
-    return {"seconds": time.monotonic() - started, "tables": len(DAILY_LOAD_TIMES)}
+    return {
+        "seconds": time.monotonic() - started,
+        "tables": len(DAILY_LOAD_TIMES) + len(PULL_REQUEST_LISTS),
+    }
 
 
 #: one more day of data, written like the next daily load would write it (load id one day

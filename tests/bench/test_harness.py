@@ -152,27 +152,50 @@ def test_raw_loader_covers_every_github_table(tmp_path) -> None:
 def test_stamp_daily_loads_gives_each_row_the_load_of_the_day_it_last_changed(tmp_path) -> None:
     db = str(tmp_path / "ai_roi.duckdb")
     con = duckdb.connect(db)
-    for schema, table, column, kind in [
+    timed = [
         ("raw_github", "pull_requests", "updated_at", "timestamp"),
+        ("raw_github", "pull_request_review_comments", "updated_at", "timestamp"),
+        ("raw_github", "deployments", "updated_at", "timestamp"),
+        ("raw_github", "deployment_statuses", "created_at", "timestamp"),
+        ("raw_github", "commits", "commit__committer__date", "timestamp"),
         ("raw_copilot", "user_daily_reports", "day", "date"),
         ("raw_ai_usage_files", "ai_usage_daily", "usage_date", "date"),
-    ]:
-        con.execute(f"create schema {schema}")
+    ]
+    for schema, table, column, kind in timed:
+        con.execute(f"create schema if not exists {schema}")
+        extra = (
+            ", 'acme/api' as repository_full_name, n as number" if table == "pull_requests" else ""
+        )
         con.execute(
-            f"create table {schema}.{table} as select * from (values "
-            f"(cast('2026-03-02 23:59:00' as {kind}), '1700000000.1'), "
-            f"(cast('2026-03-03 00:00:00' as {kind}), '1700000000.1')) as t({column}, _dlt_load_id)"
+            f"create table {schema}.{table} as select *{extra} from (values "
+            f"(cast('2026-03-02 23:59:00' as {kind}), '1700000000.1', 1), "
+            f"(cast('2026-03-03 00:00:00' as {kind}), '1700000000.1', 2)) as t({column}, _dlt_load_id, n)"
+        )
+    for table in ("pull_request_commits", "pull_request_reviews", "pull_request_files"):
+        # PR 1's two entries and PR 2's one take their PR's load; PR 3 (not loaded) keeps its own
+        con.execute(
+            f"create table raw_github.{table} as select * from (values "
+            f"('acme/api', 1, '1700000000.1'), ('acme/api', 1, '1700000000.1'), "
+            f"('acme/api', 2, '1700000000.1'), ('acme/api', 3, '1700000000.1')) "
+            f"as t(repository_full_name, pull_number, _dlt_load_id)"
         )
     con.close()
-    assert stamp_daily_loads(db)["tables"] == 3
+    assert stamp_daily_loads(db)["tables"] == 10
     con = duckdb.connect(db, read_only=True)
     # 2026-03-03T00:00Z = 1772496000: a row changed on 2 March arrives with that night's load
-    day_2, day_3 = "1772496000", "1772582400"
-    for table in (
-        "raw_github.pull_requests",
-        "raw_copilot.user_daily_reports",
-        "raw_ai_usage_files.ai_usage_daily",
-    ):
-        loads = [r[0] for r in con.execute(f"select _dlt_load_id from {table}").fetchall()]
-        assert [float(v) for v in loads] == [float(day_2), float(day_3)], table
+    day_2, day_3 = 1772496000.0, 1772582400.0
+    for schema, table, _, _ in timed:
+        loads = [
+            float(r[0])
+            for r in con.execute(f"select _dlt_load_id from {schema}.{table} order by n").fetchall()
+        ]
+        assert loads == [day_2, day_3], table
+    for table in ("pull_request_commits", "pull_request_reviews", "pull_request_files"):
+        loads = [
+            float(r[0])
+            for r in con.execute(
+                f"select _dlt_load_id from raw_github.{table} order by pull_number"
+            ).fetchall()
+        ]
+        assert loads == [day_2, day_2, day_3, 1700000000.1], table
     con.close()
