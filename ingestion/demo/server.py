@@ -7,9 +7,10 @@ or, from a shell: `python -m ingestion.demo.server --data data/demo --port 8765`
 
 Paths, pagination and filters follow the vendors' public docs closely enough for the
 ingestion sources to run unchanged against it (see ingestion/demo/README.md).
-`POST /github/graphql` answers the github source's GraphQL pull-request query
-(`repository.pullRequests` with labels, commits, reviews and files; GitHub's response
-shape, `errors` included) from the same data; it does not parse other GraphQL queries.
+`POST /github/graphql` answers the github source's two GraphQL queries
+(`repository.pullRequests` with labels, commits, reviews and files;
+`repository.deployments` with statuses; GitHub's response shape, node IDs and `errors`
+included) from the same data; it does not parse other GraphQL queries.
 The server's memory does not grow with the world: Jira issues and Copilot user reports
 (the two files that grow with the organisation) stay on disk and are read by byte offset
 from an in-memory index, and per-repository data is loaded on first use into a small
@@ -387,6 +388,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self.pull(repo, int(rest[1]), rest[2:])
             if rest == ["deployments"]:
                 return self.deployments(repo)
+            if len(rest) == 2 and rest[0] == "deployments" and rest[1].isdigit():
+                found = [d for d in repo.deployments if d["id"] == int(rest[1])]
+                if not found:
+                    raise ApiError(404, NOT_FOUND)
+                return self.send_json(found[0])
             if (
                 len(rest) == 3
                 and rest[0] == "deployments"
@@ -681,7 +687,10 @@ _GRAPHQL_CHANGE = {
     "copied": "COPIED",
     "changed": "CHANGED",
 }
-_NESTED = re.compile(r"\b(labels|commits|reviews|files)\s*\(\s*first\s*:\s*(\d+)")
+_NESTED = re.compile(r"\b(labels|commits|reviews|files|statuses)\s*\(\s*first\s*:\s*(\d+)")
+_DEPLOYMENTS = re.compile(r"\bdeployments\s*\(")
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_DEPLOYMENT_STATES = {"in_progress": "IN_PROGRESS"}
 
 
 def _gql_error(message: str, **extra: Any) -> dict[str, Any]:
@@ -707,6 +716,54 @@ def _connection(items: list[Any], first: int, offset: int = 0) -> dict[str, Any]
             "endCursor": _cursor(offset + len(chunk)) if chunk else None,
         },
         "nodes": chunk,
+    }
+
+
+def node_id(prefix: str, repo_id: int, object_id: int) -> str:
+    """GitHub's new-format node ID: `<prefix>_` + base64url(MessagePack `[0, repo, id]`)."""
+    packed = bytearray([0x93])
+    for value in (0, repo_id, object_id):
+        if value <= 0x7F:
+            packed.append(value)
+        else:
+            width, tag = next(
+                (w, t)
+                for w, t in ((1, 0xCC), (2, 0xCD), (4, 0xCE), (8, 0xCF))
+                if value < 1 << (8 * w)
+            )
+            packed += bytes([tag]) + value.to_bytes(width, "big")
+    return f"{prefix}_" + base64.urlsafe_b64encode(bytes(packed)).decode().rstrip("=")
+
+
+def _deployment_node(
+    deployment: dict[str, Any], statuses: list[dict[str, Any]], repo_id: int, first: int
+) -> dict[str, Any]:
+    ref = deployment.get("ref")
+    dep_id = int(deployment["id"])
+    return {
+        "id": node_id("DE", repo_id, dep_id),
+        # `databaseId` is a GraphQL Int: null past 2**31 - 1 here
+        "databaseId": dep_id if dep_id < 2**31 else None,
+        "commitOid": deployment["sha"],
+        # a deployment made from a SHA has no Ref
+        "ref": {"name": ref} if ref and not _SHA.match(ref) else None,
+        "task": deployment.get("task"),
+        "environment": deployment.get("environment"),
+        "creator": _actor(deployment.get("creator")),
+        "createdAt": deployment["created_at"],
+        "updatedAt": deployment.get("updated_at"),
+        "statuses": _connection(
+            [
+                {
+                    "id": node_id("DES", repo_id, int(status["id"])),
+                    "state": _DEPLOYMENT_STATES.get(status["state"], status["state"].upper()),
+                    "environment": status.get("environment"),
+                    "createdAt": status["created_at"],
+                }
+                for status in statuses
+            ],
+            first,
+        ),
     }
 
 
@@ -789,7 +846,8 @@ def _pull_node(pr: dict[str, Any], details: dict[str, Any], firsts: dict[str, in
 
 
 def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
-    """GitHub's answer to the github source's `repository.pullRequests` query.
+    """GitHub's answer to the github source's `repository.pullRequests` or
+    `repository.deployments` query.
 
     Errors come back as GitHub sends them: HTTP 200 with an `errors` array (and
     `data.repository: null` for an unknown repository).
@@ -797,9 +855,11 @@ def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         return _gql_error("A query attribute must be specified and must be a string.")
     query = body["query"]
-    if "repository" not in query or "pullRequests" not in query:
+    field = "deployments" if _DEPLOYMENTS.search(query) else "pullRequests"
+    if "repository" not in query or field not in query:
         return _gql_error(
-            "This demo server answers only the github source's repository.pullRequests query."
+            "This demo server answers only the github source's repository.pullRequests and "
+            "repository.deployments queries."
         )
     variables = body.get("variables") or {}
     if not isinstance(variables, dict):
@@ -815,6 +875,11 @@ def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
     after = variables.get("after")
     if after is not None and not isinstance(after, str):
         problems.append("Variable $after of type String was provided invalid value")
+    environments = variables.get("environments")
+    if environments is not None and (
+        not isinstance(environments, list) or not all(isinstance(e, str) for e in environments)
+    ):
+        problems.append("Variable $environments of type [String!] was provided invalid value")
     if problems:
         return {
             "errors": [
@@ -822,7 +887,7 @@ def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
             ]
         }
     firsts = {name: int(n) for name, n in _NESTED.findall(query)}
-    for name, n in [("pullRequests", first), *firsts.items()]:
+    for name, n in [(field, first), *firsts.items()]:
         if not 1 <= n <= GRAPHQL_MAX_FIRST:
             return _gql_error(
                 f"Requesting {n} records on the `{name}` connection exceeds the `first` limit "
@@ -848,12 +913,26 @@ def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
             "data": {"repository": None},
             "errors": [
                 {
-                    "path": ["repository", "pullRequests"],
+                    "path": ["repository", field],
                     "message": f"`{after}` does not appear to be a valid cursor.",
                 }
             ],
         }
     repo = world.repo(*full_name.split("/", 1))
+    if field == "deployments":
+        deployments = [
+            d for d in repo.deployments if environments is None or d["environment"] in environments
+        ]
+        deployments.sort(key=lambda d: (d["created_at"], d["id"]), reverse=True)
+        page = _connection(deployments, first, offset)
+        repo_id = int(world.repo_by_full_name[full_name]["id"])
+        page["nodes"] = [
+            _deployment_node(
+                d, repo.statuses.get(d["id"], []), repo_id, firsts.get("statuses", 100)
+            )
+            for d in page["nodes"]
+        ]
+        return {"data": {"repository": {"deployments": page}}}
     pulls = sorted(repo.pulls, key=lambda p: (p["updated_at"], p["number"]), reverse=True)
     page = _connection(pulls, first, offset)
     page["nodes"] = [_pull_node(pr, repo.details[pr["number"]], firsts) for pr in page["nodes"]]

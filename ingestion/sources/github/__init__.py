@@ -54,6 +54,7 @@ class _GithubRun:
         environments: Sequence[str] | None,
         progress: Progress,
         graphql_url: str | None = None,
+        deployments_graphql_url: str | None = None,
     ) -> None:
         self.org = org
         self.wanted = [r.strip() for r in repositories or [] if r and r.strip()]
@@ -63,6 +64,8 @@ class _GithubRun:
         self.progress = progress
         #: set: pull requests (and their commits, reviews, files) come from GraphQL
         self.graphql_url = graphql_url
+        #: set: deployments (with their statuses) come from GraphQL
+        self.deployments_graphql_url = deployments_graphql_url
         self._repos: Rows | None = None
         #: per-PR lists already fetched with the PR page (REST: the files that sized it;
         #: GraphQL: all three), handed on to their resources: (table, repo, number) -> items
@@ -262,16 +265,22 @@ class _GithubRun:
 
         State per repository (and environment filter): the highest deployment id seen and
         the ids still open. Deployments are listed newest first, so paging stops once a
-        page reaches ids that are neither new nor open.
+        page reaches ids that are neither new nor open. With `deployments_api="graphql"`
+        the list comes from GraphQL with each deployment's statuses (same rows, same state).
         """
         state = dlt.current.resource_state().setdefault("repositories", {})
         for repo in self.repos():
             for environment in self.environments or [None]:
                 key = f"{repo['full_name']}|{environment or '*'}"
-                rows = self._deployment_candidates(
+                rows, inline = self._deployment_candidates(
                     repo["full_name"], environment, state.get(key) or {}
                 )
-                statuses = self.clients.map(lambda row: self._fetch_statuses(row), rows)
+
+                def statuses_of(row: dict[str, Any], inline: dict[int, Rows] = inline) -> Rows:
+                    given = inline.get(row["id"])
+                    return given if given is not None else self._fetch_statuses(row)
+
+                statuses = self.clients.map(statuses_of, rows)
                 open_ids: list[int] = []
                 for row, items in zip(rows, statuses, strict=True):
                     self._statuses[(row["repository_full_name"], row["id"])] = items
@@ -289,21 +298,55 @@ class _GithubRun:
 
     def _deployment_candidates(
         self, repo: str, environment: str | None, known: dict[str, Any]
-    ) -> Rows:
+    ) -> tuple[Rows, dict[int, Rows]]:
+        """(new and still-open deployments, their statuses where GraphQL gave them whole)."""
         max_id = int(known.get("max_id") or 0)
         still_open = {int(i) for i in known.get("open") or []}
         floor = min([max_id, *still_open])
-        params: dict[str, Any] = {"per_page": self.per_page}
-        if environment:
-            params["environment"] = environment
+        spec = settings.DEPLOYMENTS_TABLE
+        pages: Iterator[list[Any]]
+        if self.deployments_graphql_url:
+            pages = graphql.deployment_pages(
+                self.clients.api, self.deployments_graphql_url, repo, self.per_page, environment
+            )
+        else:
+            params: dict[str, Any] = {"per_page": self.per_page}
+            if environment:
+                params["environment"] = environment
+            pages = self.clients.api.paginate_link(settings.DEPLOYMENTS.format(repo=repo), params)
         rows: Rows = []
-        path = settings.DEPLOYMENTS.format(repo=repo)
-        for page in self.clients.api.paginate_link(path, params):
-            shaped = [settings.DEPLOYMENTS_TABLE.shape(with_repo(item, repo)) for item in page]
+        graphql_items: dict[int, Mapping[str, Any]] = {}
+        for page in pages:
+            shaped = []
+            for item in page:
+                row = spec.shape(with_repo(item, repo))
+                shaped.append(row)
+                if isinstance(item, Mapping) and graphql.STATUSES in item:
+                    graphql_items[row["id"]] = item
             rows.extend(r for r in shaped if r["id"] > max_id or r["id"] in still_open)
             if floor and shaped and min(r["id"] for r in shaped) <= floor:
                 break
-        return rows
+        if not graphql_items:
+            return rows, {}
+        # a deployment GraphQL could not give whole (no `ref`): its REST item, on the pool
+        todo = [i for i, row in enumerate(rows) if graphql_items[row["id"]][graphql.NEEDS_REST]]
+        fetched = self.clients.map(
+            lambda i: self.clients.api.get_json(
+                settings.DEPLOYMENT.format(repo=repo, deployment_id=rows[i]["id"])
+            ),
+            todo,
+        )
+        for i, item in zip(todo, fetched, strict=True):
+            rows[i] = spec.shape(with_repo(item, repo))
+        status_spec = settings.DEPLOYMENT_STATUSES_TABLE
+        inline: dict[int, Rows] = {}
+        for row in rows:
+            given = graphql_items[row["id"]][graphql.STATUSES]
+            if given is not None:
+                inline[row["id"]] = [
+                    status_spec.shape(with_repo(s, repo, deployment_id=row["id"])) for s in given
+                ]
+        return rows, inline
 
     def _fetch_statuses(self, deployment: dict[str, Any]) -> Rows:
         repo, deployment_id = deployment["repository_full_name"], deployment["id"]
@@ -383,6 +426,7 @@ def source(
     workers: int = settings.DEFAULT_WORKERS,
     pulls_api: str = "rest",
     graphql_url: str | None = None,
+    deployments_api: str = "rest",
 ) -> Sequence[DltResource]:
     """GitHub organisation `org` (all its repositories unless `repositories` names some).
 
@@ -392,18 +436,22 @@ def source(
     `rest` (default) or `graphql`: pull requests with their commits, reviews and files
     from GraphQL v4 at `graphql_url` (default: next to `base_url`,
     `https://api.github.com/graphql` or `https://HOST/api/graphql`), same tables and rows.
+    `deployments_api` is `rest` (default) or `graphql`: deployments with their statuses
+    from the same GraphQL endpoint, same tables and rows.
     """
     if not org:
         raise SourceError(NAME, "config 'org' (sources.github.org) is required")
-    if pulls_api not in settings.PULLS_APIS:
-        raise SourceError(
-            NAME,
-            f"config 'pulls_api' (sources.github.pulls_api) must be one of "
-            f"{', '.join(settings.PULLS_APIS)}, got {pulls_api!r}",
-        )
+    for option, value in (("pulls_api", pulls_api), ("deployments_api", deployments_api)):
+        if value not in settings.PULLS_APIS:
+            raise SourceError(
+                NAME,
+                f"config '{option}' (sources.github.{option}) must be one of "
+                f"{', '.join(settings.PULLS_APIS)}, got {value!r}",
+            )
     clients = Clients(
         base_url, token or os.environ.get(settings.TOKEN_ENV_VAR) or None, workers=workers
     )
+    endpoint = graphql_url or graphql.graphql_url_for(base_url)
     run = _GithubRun(
         org,
         repositories,
@@ -411,9 +459,8 @@ def source(
         per_page,
         environments,
         Progress(NAME),
-        graphql_url=(graphql_url or graphql.graphql_url_for(base_url))
-        if pulls_api == "graphql"
-        else None,
+        graphql_url=endpoint if pulls_api == "graphql" else None,
+        deployments_graphql_url=endpoint if deployments_api == "graphql" else None,
     )
 
     def repositories_() -> Iterator[Rows]:

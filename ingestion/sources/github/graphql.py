@@ -36,6 +36,7 @@ What GraphQL cannot give, and how it is filled instead:
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -223,6 +224,144 @@ def rest_pull(node: Any) -> Any:
     }
 
 
+# -- deployments and their statuses ---------------------------------------------------------
+#: `Deployment.statuses` read in the same request; a deployment with more comes from REST
+STATUSES_FIRST = 100
+DEPLOYMENT_STATE = {
+    "ERROR": "error",
+    "FAILURE": "failure",
+    "INACTIVE": "inactive",
+    "PENDING": "pending",
+    "SUCCESS": "success",
+    "QUEUED": "queued",
+    "IN_PROGRESS": "in_progress",
+    "WAITING": "waiting",
+}
+#: the key of a mapped deployment holding its statuses (REST items, or None: fetch by REST)
+STATUSES = "_graphql_statuses"
+#: the key of a mapped deployment GraphQL could not give whole (fetch the item by REST)
+NEEDS_REST = "_graphql_needs_rest"
+
+
+def deployments_query(environment: str | None) -> str:
+    """`repository.deployments` newest first, each with its first page of statuses."""
+    declare = ", $environments: [String!]" if environment else ""
+    filter_ = ", environments: $environments" if environment else ""
+    return f"""query Deployments($owner: String!, $name: String!, $first: Int!, $after: String{declare}) {{
+  repository(owner: $owner, name: $name) {{
+    deployments(first: $first, after: $after, orderBy: {{field: CREATED_AT, direction: DESC}}{filter_}) {{
+      {_PAGE_INFO}
+      nodes {{
+        id databaseId commitOid ref {{ name }} task environment
+        creator {{ __typename login }}
+        createdAt updatedAt
+        statuses(first: {STATUSES_FIRST}) {{
+          {_PAGE_INFO}
+          nodes {{ id state environment createdAt }}
+        }}
+      }}
+    }}
+  }}
+}}"""
+
+
+def _msgpack_ints(data: bytes) -> list[int] | None:
+    """A MessagePack array of integers (the payload of GitHub's new-format node IDs)."""
+    if not data or not 0x90 <= data[0] <= 0x9F:
+        return None
+    count, pos, out = data[0] & 0x0F, 1, []
+    sizes = {0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8, 0xD0: -1, 0xD1: -2, 0xD2: -4, 0xD3: -8}
+    for _ in range(count):
+        if pos >= len(data):
+            return None
+        tag = data[pos]
+        pos += 1
+        if tag <= 0x7F:
+            out.append(tag)
+        elif tag in sizes:
+            width = abs(sizes[tag])
+            if pos + width > len(data):
+                return None
+            out.append(int.from_bytes(data[pos : pos + width], "big", signed=sizes[tag] < 0))
+            pos += width
+        else:
+            return None
+    return out if pos == len(data) else None
+
+
+def database_id(node_id: Any, type_name: str, prefix: str) -> int | None:
+    """The REST id inside a GraphQL node ID, or None when it cannot be read.
+
+    GitHub's new-format IDs are `<prefix>_` + base64url(MessagePack `[0, <repository id>,
+    <id>]`), e.g. `DES_kwDOAJy2Ks7-XyW-` is deployment status 4267648446 (values checked
+    against REST answers that carry both `id` and `node_id`); legacy IDs are
+    base64(`<len>:<TypeName><id>`), e.g. `MDE2OkRlcGxveW1lbnRTdGF0dXMx` is
+    `016:DeploymentStatus1`. GitHub calls node IDs opaque, so anything else is None and
+    the caller reads REST instead of guessing.
+    """
+    if not isinstance(node_id, str) or not node_id:
+        return None
+    head, sep, payload = node_id.partition("_")
+    try:
+        if sep and head == prefix:
+            ints = _msgpack_ints(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+            if ints and len(ints) >= 2 and ints[0] == 0 and ints[-1] > 0:
+                return ints[-1]
+            return None
+        text = base64.b64decode(node_id, validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    _, colon, rest = text.partition(":")
+    if colon and rest.startswith(type_name) and rest[len(type_name) :].isdigit():
+        return int(rest[len(type_name) :])
+    return None
+
+
+def rest_deployment_status(node: Any) -> Any:
+    if not isinstance(node, Mapping):
+        return node
+    state = node.get("state")
+    return {
+        "id": database_id(node.get("id"), "DeploymentStatus", "DES"),
+        "state": DEPLOYMENT_STATE.get(state, state.lower() if isinstance(state, str) else state),
+        "environment": node.get("environment"),
+        "created_at": node.get("createdAt"),
+    }
+
+
+def rest_deployment(node: Any) -> Any:
+    """A `deployments` node as a REST list item, its statuses under `STATUSES`.
+
+    `id` is read from the node ID (`databaseId` is an Int, too small for GitHub's ids
+    in time), else `databaseId`. `ref` is REST's ref name; a deployment created from a
+    commit SHA (or whose ref was deleted) has no GraphQL `ref`, so the whole item is
+    marked `NEEDS_REST`. Statuses are None (fetch by REST) past their first page or when
+    a status ID cannot be read.
+    """
+    if not isinstance(node, Mapping):
+        return node
+    dep_id = database_id(node.get("id"), "Deployment", "DE")
+    if dep_id is None and isinstance(node.get("databaseId"), int):
+        dep_id = node["databaseId"]
+    ref = _obj(node.get("ref")).get("name")
+    nodes, complete = _connection(node, "statuses")
+    statuses = [rest_deployment_status(status) for status in nodes]
+    if any(isinstance(s, Mapping) and s.get("id") is None for s in statuses):
+        complete = False
+    return {
+        "id": dep_id,
+        "sha": node.get("commitOid"),
+        "ref": ref,
+        "task": node.get("task"),
+        "environment": node.get("environment"),
+        "creator": rest_user(node.get("creator")),
+        "created_at": node.get("createdAt"),
+        "updated_at": node.get("updatedAt"),
+        STATUSES: statuses if complete else None,
+        NEEDS_REST: ref is None,
+    }
+
+
 # -- requests -------------------------------------------------------------------------------
 def _error_text(error: Any) -> str:
     if not isinstance(error, Mapping):
@@ -232,9 +371,9 @@ def _error_text(error: Any) -> str:
     return f"{kind} at {path}: {error.get('message')}"
 
 
-def pull_connection(body: Any, repo: str, page: int) -> Mapping[str, Any]:
-    """`data.repository.pullRequests` of an answer; raise `SourceError` on `errors`."""
-    where = f"GraphQL repository.pullRequests of {repo} (page {page})"
+def page_connection(body: Any, repo: str, page: int, field: str) -> Mapping[str, Any]:
+    """`data.repository.<field>` of an answer; raise `SourceError` on `errors`."""
+    where = f"GraphQL repository.{field} of {repo} (page {page})"
     if not isinstance(body, Mapping):
         raise SourceError(settings.NAME, f"{where}: the answer is not a JSON object")
     errors = body.get("errors")
@@ -248,12 +387,36 @@ def pull_connection(body: Any, repo: str, page: int) -> Mapping[str, Any]:
     repository = _obj(body.get("data")).get("repository")
     if not isinstance(repository, Mapping):
         raise SourceError(settings.NAME, f"{where}: data.repository is missing (no access?)")
-    connection = repository.get("pullRequests")
+    connection = repository.get(field)
     if not isinstance(connection, Mapping) or not isinstance(connection.get("nodes"), list):
-        raise SourceError(
-            settings.NAME, f"{where}: data.repository.pullRequests.nodes is not a list"
-        )
+        raise SourceError(settings.NAME, f"{where}: data.repository.{field}.nodes is not a list")
     return connection
+
+
+def pull_connection(body: Any, repo: str, page: int) -> Mapping[str, Any]:
+    return page_connection(body, repo, page, "pullRequests")
+
+
+def _pages(
+    client: ApiClient,
+    graphql_url: str,
+    query: str,
+    variables: dict[str, Any],
+    repo: str,
+    field: str,
+) -> Iterator[list[Any]]:
+    """Raw nodes of `repository.<field>`, one list per page, following `endCursor`."""
+    variables = {**variables, "after": None}
+    page = 0
+    while True:
+        page += 1
+        body = client.post_json(graphql_url, {"query": query, "variables": variables}, page)
+        connection = page_connection(body, repo, page, field)
+        yield connection["nodes"]
+        info = _obj(connection.get("pageInfo"))
+        if not info.get("hasNextPage") or not info.get("endCursor"):
+            return
+        variables = {**variables, "after": info["endCursor"]}
 
 
 def pull_pages(
@@ -264,19 +427,22 @@ def pull_pages(
     The caller stops iterating once a page reaches its cursor, so older pages are not read.
     """
     owner, _, name = repo.partition("/")
-    variables: dict[str, Any] = {
-        "owner": owner,
-        "name": name,
-        "first": max(1, min(per_page, 100)),
-        "after": None,
-    }
-    page = 0
-    while True:
-        page += 1
-        body = client.post_json(graphql_url, {"query": PULLS_QUERY, "variables": variables}, page)
-        connection = pull_connection(body, repo, page)
-        yield [rest_pull(node) for node in connection["nodes"]]
-        info = _obj(connection.get("pageInfo"))
-        if not info.get("hasNextPage") or not info.get("endCursor"):
-            return
-        variables = {**variables, "after": info["endCursor"]}
+    variables = {"owner": owner, "name": name, "first": max(1, min(per_page, 100))}
+    for nodes in _pages(client, graphql_url, PULLS_QUERY, variables, repo, "pullRequests"):
+        yield [rest_pull(node) for node in nodes]
+
+
+def deployment_pages(
+    client: ApiClient, graphql_url: str, repo: str, per_page: int, environment: str | None
+) -> Iterator[list[Any]]:
+    """Pages of a repository's deployments, newest first, as REST items (`rest_deployment`).
+
+    The caller stops iterating once a page reaches the ids it has already settled.
+    """
+    owner, _, name = repo.partition("/")
+    variables: dict[str, Any] = {"owner": owner, "name": name, "first": max(1, min(per_page, 100))}
+    if environment:
+        variables["environments"] = [environment]
+    query = deployments_query(environment)
+    for nodes in _pages(client, graphql_url, query, variables, repo, "deployments"):
+        yield [rest_deployment(node) for node in nodes]

@@ -11,7 +11,8 @@ DEFAULT_PER_PAGE = 100
 #: threads fetching per-PR / per-deployment details (commits, reviews, files, statuses)
 DEFAULT_WORKERS = 8
 TOKEN_ENV_VAR = "GITHUB_TOKEN"
-#: how pull requests (with their commits, reviews and files) are read: `graphql.py`
+#: how pull requests (with their commits, reviews and files) and deployments (with their
+#: statuses) are read, `pulls_api` / `deployments_api`: `graphql.py`
 PULLS_APIS = ("rest", "graphql")
 
 HEADERS = {
@@ -29,6 +30,7 @@ PULL_FILES = "repos/{repo}/pulls/{number}/files"
 ISSUE_LABELS = "repos/{repo}/issues/{number}/labels"
 REVIEW_COMMENTS = "repos/{repo}/pulls/comments"
 DEPLOYMENTS = "repos/{repo}/deployments"
+DEPLOYMENT = "repos/{repo}/deployments/{deployment_id}"
 DEPLOYMENT_STATUSES = "repos/{repo}/deployments/{deployment_id}/statuses"
 COMMITS = "repos/{repo}/commits"
 
