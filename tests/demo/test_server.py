@@ -330,6 +330,59 @@ def test_graphql_pull_requests_pages_every_pr_once_with_its_details(
     assert len(again["files"]["nodes"]) == 1 and again["files"]["pageInfo"]["hasNextPage"]
 
 
+def test_graphql_deployments_page_every_deployment_once_with_its_statuses(
+    api: ServerHandle, data_dir: Path
+) -> None:
+    from ingestion.sources.github.graphql import database_id, deployments_query
+
+    deployments = read_jsonl(data_dir / "api/github/deployments/payments-service.jsonl")
+    statuses = {
+        s["deployment_id"]: s["statuses"]
+        for s in read_jsonl(data_dir / "api/github/deployment_statuses/payments-service.jsonl")
+    }
+    variables: dict[str, Any] = {"owner": "acme", "name": "payments-service", "first": 7}
+    nodes: list[dict[str, Any]] = []
+    while True:
+        page = _graphql(api, {"query": deployments_query(None), "variables": variables})
+        connection = page["data"]["repository"]["deployments"]
+        nodes.extend(connection["nodes"])
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        variables["after"] = connection["pageInfo"]["endCursor"]
+    ids = [database_id(n["id"], "Deployment", "DE") for n in nodes]
+    assert sorted(ids) == sorted(d["id"] for d in deployments)  # type: ignore[type-var]
+    created = [n["createdAt"] for n in nodes]
+    assert created == sorted(created, reverse=True)
+    node, dep_id = nodes[2], ids[2]
+    assert [database_id(s["id"], "DeploymentStatus", "DES") for s in node["statuses"]["nodes"]] == [
+        s["id"] for s in statuses[dep_id]
+    ]
+    assert {s["state"] for n in nodes for s in n["statuses"]["nodes"]} <= {
+        "SUCCESS",
+        "FAILURE",
+        "ERROR",
+        "INACTIVE",
+        "PENDING",
+        "QUEUED",
+        "IN_PROGRESS",
+    }
+    # the environments filter
+    one = deployments[0]["environment"]
+    filtered = _graphql(
+        api,
+        {
+            "query": deployments_query(one),
+            "variables": {
+                "owner": "acme",
+                "name": "payments-service",
+                "first": 100,
+                "environments": [one],
+            },
+        },
+    )["data"]["repository"]["deployments"]["nodes"]
+    assert filtered and {n["environment"] for n in filtered} == {one}
+
+
 def test_graphql_errors_follow_github(api: ServerHandle) -> None:
     from ingestion.sources.github.graphql import PULLS_QUERY
 

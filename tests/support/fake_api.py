@@ -2,7 +2,9 @@
 
 Register answers per path (query strings ignored unless a route gives `query`), in the
 order they should be served; the last answer of a route repeats. GET and POST share the
-routes (a POST's JSON body is recorded as `Request.body`, e.g. GraphQL variables).
+routes (a POST's JSON body is recorded as `Request.body`, e.g. GraphQL variables); a
+GraphQL POST is answered from `query="op=<OperationName>"` first, so each query keeps its
+own queue.
 Every request is recorded so tests can assert on paging, headers and retries.
 
     with FakeApi() as api:
@@ -13,6 +15,7 @@ Every request is recorded so tests can assert on paging, headers and retries.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -94,8 +97,14 @@ class FakeApi:
                 api.requests.append(
                     Request(parts.path, parse_qs(parts.query), dict(self.headers), method, body)
                 )
-                queue = api.routes.get((parts.path, parts.query)) or api.routes.get(
-                    (parts.path, None)
+                operation = re.match(
+                    r"\s*(?:query|mutation)\s+(\w+)",
+                    body.get("query", "") if isinstance(body, dict) else "",
+                )
+                queue = (
+                    (operation and api.routes.get((parts.path, f"op={operation.group(1)}")))
+                    or api.routes.get((parts.path, parts.query))
+                    or api.routes.get((parts.path, None))
                 )
                 if not queue:
                     answer = Answer(404, b'{"message": "Not Found"}')

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingestion.demo.server import node_id
+
 ORG = "acme"
 REPO = "acme/api"
 API = "https://api.github.com"
@@ -207,7 +209,7 @@ def deployment(dep_id: int, sha: str, environment: str = "production") -> dict[s
         "original_environment": environment,
         "environment": environment,
         "description": "Deploy request from hubot",
-        "creator": user("deploy-bot", 3, "Bot"),
+        "creator": user("github-actions[bot]", 41898282, "Bot"),
         "created_at": "2026-02-10T13:00:00Z",
         "updated_at": "2026-02-10T13:05:00Z",
         "statuses_url": f"{API}/repos/{REPO}/deployments/{dep_id}/statuses",
@@ -223,7 +225,7 @@ def deployment_status(status_id: int, dep_id: int, state: str, created_at: str) 
         "id": status_id,
         "node_id": "MDE2OkRlcGxveW1lbnRTdGF0dXMx",
         "state": state,
-        "creator": user("deploy-bot", 3, "Bot"),
+        "creator": user("github-actions[bot]", 41898282, "Bot"),
         "description": "Deployment finished successfully.",
         "environment": "production",
         "target_url": "https://example.com/deployment/42/output",
@@ -333,6 +335,59 @@ def gql_page(nodes: list[dict[str, Any]], next_cursor: str | None = None) -> dic
         "data": {
             "repository": {
                 "pullRequests": {
+                    "pageInfo": page_info(next_cursor is not None, next_cursor),
+                    "nodes": nodes,
+                }
+            }
+        }
+    }
+
+
+# -- GraphQL v4 (the github source's `repository.deployments` query) ------------------------
+REPO_ID = 1296269
+
+
+def gql_deployment_status(status_id: int, state: str, created_at: str) -> dict[str, Any]:
+    """The same status as `deployment_status(...)`: no `databaseId` in GraphQL, a node ID."""
+    return {
+        "id": node_id("DES", REPO_ID, status_id),
+        "state": state.upper(),
+        "environment": "production",
+        "createdAt": created_at,
+    }
+
+
+def gql_deployment(
+    dep_id: int,
+    sha: str,
+    statuses: list[dict[str, Any]],
+    *,
+    environment: str = "production",
+    ref: str | None = "main",
+    statuses_more: bool = False,
+) -> dict[str, Any]:
+    """A `deployments` node: the same deployment as `deployment(...)` with its statuses."""
+    return {
+        "id": node_id("DE", REPO_ID, dep_id),
+        "databaseId": dep_id if dep_id < 2**31 else None,
+        "commitOid": sha,
+        "ref": {"name": ref} if ref else None,
+        "task": "deploy",
+        "environment": environment,
+        "creator": gql_actor("github-actions", "Bot"),
+        "createdAt": "2026-02-10T13:00:00Z",
+        "updatedAt": "2026-02-10T13:05:00Z",
+        "statuses": connection(statuses, statuses_more),
+    }
+
+
+def gql_deployments_page(
+    nodes: list[dict[str, Any]], next_cursor: str | None = None
+) -> dict[str, Any]:
+    return {
+        "data": {
+            "repository": {
+                "deployments": {
                     "pageInfo": page_info(next_cursor is not None, next_cursor),
                     "nodes": nodes,
                 }

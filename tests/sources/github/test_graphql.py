@@ -66,11 +66,34 @@ def gql_page_2() -> list[dict[str, Any]]:
     ]
 
 
+DEPLOYMENTS_OP = "op=Deployments"
+
+
+def gql_deployments() -> list[dict[str, Any]]:
+    """The same deployments 502 and 501 as the scenario's REST list, statuses inline."""
+    return [
+        p.gql_deployment(
+            502,
+            "m" + "0" * 37 + "12",
+            [p.gql_deployment_status(9003, "success", "2026-02-12T13:05:00Z")],
+        ),
+        p.gql_deployment(
+            501,
+            "f" * 40,
+            [
+                p.gql_deployment_status(9002, "success", "2026-02-10T13:05:00Z"),
+                p.gql_deployment_status(9001, "in_progress", "2026-02-10T13:01:00Z"),
+            ],
+        ),
+    ]
+
+
 def script_graphql(api: FakeApi) -> None:
     """The standard scenario (REST routes for the rest of the source) plus its GraphQL pages."""
     script(api)
     api.add(GRAPHQL, p.gql_page(gql_page_1(), next_cursor="Y3Vyc29yOnYyOjI="))
     api.add(GRAPHQL, p.gql_page(gql_page_2()))
+    api.add(GRAPHQL, p.gql_deployments_page(gql_deployments()), query=DEPLOYMENTS_OP)
 
 
 def load_graphql(api: FakeApi, **kwargs: Any) -> LoadSummary:
@@ -84,8 +107,12 @@ def load_graphql(api: FakeApi, **kwargs: Any) -> LoadSummary:
     return run_source(NAME, source(**options), printer=lambda _line: None)
 
 
-def posts(api: FakeApi) -> list[Any]:
-    return [r for r in api.requests if r.method == "POST"]
+def posts(api: FakeApi, operation: str = "PullRequests") -> list[Any]:
+    return [
+        r
+        for r in api.requests
+        if r.method == "POST" and r.body["query"].startswith(f"query {operation}(")
+    ]
 
 
 # -- mapping --------------------------------------------------------------------------------
@@ -379,14 +406,24 @@ def test_rest_and_graphql_load_identical_raw_tables_on_the_scenario(tmp_path: Pa
         rest_db = _load({"org": "acme", "base_url": rest_api.url, "token": TOKEN}, tmp_path / "r")
     with FakeApi() as gql_api:
         script_graphql(gql_api)
-        options = {"org": "acme", "base_url": gql_api.url, "token": TOKEN, "pulls_api": "graphql"}
+        options = {
+            "org": "acme",
+            "base_url": gql_api.url,
+            "token": TOKEN,
+            "pulls_api": "graphql",
+            "deployments_api": "graphql",
+        }
         graphql_db = _load(options, tmp_path / "g")
+        # nothing per deployment was read by REST
+        assert [r for r in gql_api.requests if "/deployments" in r.path] == []
 
     differences = raw_differences(rest_db, graphql_db)
 
     assert set(differences) >= set(EXPECTED_COUNTS)
     assert {t: d for t, d in differences.items() if d[1] or d[2]} == {}
     assert differences["pull_request_files"][0] == 4
+    assert differences["deployments"][0] == 2
+    assert differences["deployment_statuses"][0] == 3
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +449,9 @@ def test_rest_and_graphql_load_identical_raw_tables_on_demo_data(
     options = {"org": "acme", "base_url": demo_api.github_url, "token": "demo-token"}
     rest_db = _load(options, tmp_path / "r")
     before = demo_api.request_count
-    graphql_db = _load({**options, "pulls_api": "graphql"}, tmp_path / "g")
+    graphql_db = _load(
+        {**options, "pulls_api": "graphql", "deployments_api": "graphql"}, tmp_path / "g"
+    )
     graphql_requests = demo_api.request_count - before
 
     differences = raw_differences(rest_db, graphql_db)
@@ -423,3 +462,216 @@ def test_rest_and_graphql_load_identical_raw_tables_on_demo_data(
     # the PRs' details came with their pages, not as three requests per PR
     assert demo_api.hits["/github/graphql"] >= 1
     assert graphql_requests < pulls
+    deployments = differences["deployments"][0]
+    assert deployments > 20 and differences["deployment_statuses"][0] > deployments
+    assert demo_api.hits["/github/graphql"] >= 1
+    # no REST request per deployment for its statuses
+    assert graphql_requests < deployments
+
+
+# -- deployments and their statuses by GraphQL (deployments_api="graphql") --------------------
+def test_database_id_reads_real_github_node_ids() -> None:
+    # (node_id, id) pairs as GitHub's REST API reported them side by side
+    assert graphql.database_id("DES_kwDOAJy2Ks7-XyW-", "DeploymentStatus", "DES") == 4267648446
+    assert graphql.database_id("DES_kwDOCXi6sc6AP7_k", "DeploymentStatus", "DES") == 2151661540
+    assert graphql.database_id("DE_kwDOI7y3-c4z15IV", "Deployment", "DE") == 869765653
+    assert graphql.database_id("DE_kwDOIfJNb85eiWrx", "Deployment", "DE") == 1586064113
+    # legacy IDs: base64("016:DeploymentStatus1")
+    assert graphql.database_id("MDE2OkRlcGxveW1lbnRTdGF0dXMx", "DeploymentStatus", "DES") == 1
+    # another type's ID, or anything unreadable: None (the caller reads REST)
+    assert graphql.database_id("MDE2OkRlcGxveW1lbnRTdGF0dXMx", "Deployment", "DE") is None
+    assert graphql.database_id("DE_kwDOI7y3-c4z15IV", "DeploymentStatus", "DES") is None
+    assert graphql.database_id("DES_not-msgpack", "DeploymentStatus", "DES") is None
+    assert graphql.database_id(None, "DeploymentStatus", "DES") is None
+
+
+def test_deployment_nodes_shape_to_the_same_rows_as_rest_items() -> None:
+    node = p.gql_deployment(
+        3_000_000_502,  # past GraphQL's Int `databaseId`: read from the node ID
+        "a" * 40,
+        [
+            p.gql_deployment_status(4_267_648_446, "in_progress", "2026-02-10T13:01:00Z"),
+            p.gql_deployment_status(9002, "success", "2026-02-10T13:05:00Z"),
+        ],
+    )
+    mapped = graphql.rest_deployment(node)
+    repo = {"repository_full_name": "acme/api"}
+    row = settings.DEPLOYMENTS_TABLE.shape({**mapped, **repo})
+    rest = settings.DEPLOYMENTS_TABLE.shape({**p.deployment(3_000_000_502, "a" * 40), **repo})
+    assert row == rest
+    assert (row["id"], row["ref"], row["creator__login"]) == (
+        3_000_000_502,
+        "main",
+        "github-actions[bot]",
+    )
+    assert mapped[graphql.NEEDS_REST] is False
+    spec = settings.DEPLOYMENT_STATUSES_TABLE
+    extra = {**repo, "deployment_id": 3_000_000_502}
+    statuses = [spec.shape({**s, **extra}) for s in mapped[graphql.STATUSES]]
+    assert statuses == [
+        spec.shape(
+            {
+                **p.deployment_status(4_267_648_446, 1, "in_progress", "2026-02-10T13:01:00Z"),
+                **extra,
+            }
+        ),
+        spec.shape({**p.deployment_status(9002, 1, "success", "2026-02-10T13:05:00Z"), **extra}),
+    ]
+    assert [s["state"] for s in statuses] == ["in_progress", "success"]
+
+
+def test_graphql_deployments_load_the_scenario_without_a_request_per_deployment(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    script_graphql(fake_api)
+
+    summary = load_graphql(fake_api, deployments_api="graphql")
+
+    assert summary.row_counts == EXPECTED_COUNTS
+    assert query(
+        warehouse,
+        "select deployment_id, id, state from raw_github.deployment_statuses order by id",
+    ) == [(501, 9001, "in_progress"), (501, 9002, "success"), (502, 9003, "success")]
+    sent = posts(fake_api, "Deployments")
+    assert len(sent) == 1
+    assert sent[0].body["variables"] == {
+        "owner": "acme",
+        "name": "api",
+        "first": 100,
+        "after": None,
+    }
+    assert "orderBy: {field: CREATED_AT, direction: DESC}" in sent[0].body["query"]
+    assert "environments" not in sent[0].body["query"]
+    assert [r for r in fake_api.requests if "/deployments" in r.path] == []
+
+
+def test_graphql_deployments_fall_back_to_rest_per_deployment(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    script(fake_api)
+    fake_api.add(GRAPHQL, p.gql_page(gql_page_1()))
+    nodes = gql_deployments()
+    # 502: more statuses than one page -> its statuses from REST
+    nodes[0]["statuses"]["pageInfo"]["hasNextPage"] = True
+    # 501: made from a SHA, so no GraphQL `ref` -> its item from REST (statuses still inline)
+    nodes[1]["ref"] = None
+    fake_api.add(GRAPHQL, p.gql_deployments_page(nodes), query=DEPLOYMENTS_OP)
+    rest_501 = {**p.deployment(501, "f" * 40), "ref": "f" * 40}
+    fake_api.add(f"{BASE}/deployments/501", rest_501)
+
+    load_graphql(fake_api, deployments_api="graphql")
+
+    assert query(warehouse, "select id, ref from raw_github.deployments order by id") == [
+        (501, "f" * 40),
+        (502, "main"),
+    ]
+    assert query(warehouse, "select count(*) from raw_github.deployment_statuses") == [(3,)]
+    assert len(fake_api.hits(f"{BASE}/deployments/502/statuses")) == 1
+    assert fake_api.hits(f"{BASE}/deployments/501/statuses") == []
+    assert len(fake_api.hits(f"{BASE}/deployments/501")) == 1
+    assert fake_api.hits(f"{BASE}/deployments") == []
+
+
+def test_an_unreadable_status_id_reads_that_deployments_statuses_from_rest(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    script(fake_api)
+    fake_api.add(GRAPHQL, p.gql_page(gql_page_1()))
+    nodes = gql_deployments()
+    nodes[1]["statuses"]["nodes"][0]["id"] = "opaque-id-of-a-new-format"
+    fake_api.add(GRAPHQL, p.gql_deployments_page(nodes), query=DEPLOYMENTS_OP)
+
+    load_graphql(fake_api, deployments_api="graphql")
+
+    assert query(warehouse, "select id from raw_github.deployment_statuses order by id") == [
+        (9001,),
+        (9002,),
+        (9003,),
+    ]
+    assert len(fake_api.hits(f"{BASE}/deployments/501/statuses")) == 1
+    assert fake_api.hits(f"{BASE}/deployments/502/statuses") == []
+
+
+def test_graphql_deployments_keep_the_rest_state_and_stop_paging(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    script(fake_api)
+    fake_api.add(GRAPHQL, p.gql_page(gql_page_1()))
+    nodes = gql_deployments()
+    # 502 still in progress: it stays open and is re-read next run
+    nodes[0]["statuses"] = p.connection(
+        [p.gql_deployment_status(9003, "in_progress", "2026-02-12T13:01:00Z")]
+    )
+    fake_api.add(GRAPHQL, p.gql_deployments_page(nodes), query=DEPLOYMENTS_OP)
+    load_graphql(fake_api, deployments_api="graphql")
+    fake_api.requests.clear()
+    # next run: 503 is new, 502 has finished, 501 is older than every open or new id
+    nodes = gql_deployments()
+    newer = p.gql_deployment(
+        503, "b" * 40, [p.gql_deployment_status(9004, "success", "2026-02-13T13:05:00Z")]
+    )
+    nodes[0]["statuses"] = p.connection(
+        [
+            p.gql_deployment_status(9005, "success", "2026-02-12T13:09:00Z"),
+            p.gql_deployment_status(9003, "in_progress", "2026-02-12T13:01:00Z"),
+        ]
+    )
+    fake_api.routes[(GRAPHQL, DEPLOYMENTS_OP)] = []
+    fake_api.add(
+        GRAPHQL,
+        p.gql_deployments_page([newer, nodes[0]], next_cursor="Y3Vyc29yOnYyOjI="),
+        query=DEPLOYMENTS_OP,
+    )
+    fake_api.add(GRAPHQL, p.gql_deployments_page([nodes[1]]), query=DEPLOYMENTS_OP)
+
+    summary = load_graphql(fake_api, deployments_api="graphql")
+
+    assert summary.row_counts["deployments"] == 2  # 503 new, 502 re-read
+    assert query(
+        warehouse,
+        "select deployment_id, id, state from raw_github.deployment_statuses order by id",
+    ) == [
+        (501, 9001, "in_progress"),
+        (501, 9002, "success"),
+        (502, 9003, "in_progress"),
+        (503, 9004, "success"),
+        (502, 9005, "success"),
+    ]
+    # page 1 reached 502 (the lowest open id): page 2 is not requested
+    assert [r.body["variables"]["after"] for r in posts(fake_api, "Deployments")] == [None]
+
+
+def test_graphql_deployments_errors_name_repository_field_and_rule(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    script(fake_api)
+    fake_api.add(GRAPHQL, p.gql_page(gql_page_1()))
+    fake_api.add(
+        GRAPHQL,
+        {
+            "data": None,
+            "errors": [
+                {
+                    "type": "EXCESSIVE_PAGINATION",
+                    "path": ["repository", "deployments"],
+                    "message": "Requesting 500 records on the `deployments` connection exceeds "
+                    "the `first` limit of 100 records.",
+                }
+            ],
+        },
+        query=DEPLOYMENTS_OP,
+    )
+
+    with pytest.raises(SourceError) as caught:
+        load_graphql(fake_api, deployments_api="graphql")
+
+    text = str(caught.value)
+    assert "GraphQL repository.deployments of acme/api (page 1)" in text
+    assert "EXCESSIVE_PAGINATION at repository.deployments: Requesting 500" in text
+    assert TOKEN not in text
+    assert not warehouse.exists() or not _has_table(warehouse, "deployments")
+
+
+def test_an_unknown_deployments_api_is_refused() -> None:
+    with pytest.raises(SourceError, match=r"deployments_api.*rest, graphql.*'soap'"):
+        source(org="acme", base_url="http://127.0.0.1:9", token=TOKEN, deployments_api="soap")
