@@ -19,7 +19,8 @@ DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 DEMO_ORG = "acme"
 
 
-#: how the demo's github source reads pull requests: "rest" or "graphql" (the same rows;
+#: how the demo's github source reads pull requests and deployments (`pulls_api` and
+#: `deployments_api`): "rest" or "graphql" (the same rows;
 #: tests/sources/github/test_graphql.py compares the two on generated demo data)
 DEMO_GITHUB_PULLS_API = "rest"
 
@@ -42,6 +43,7 @@ def demo_source_configs(
             "base_url": server.github_url,
             "token": "demo-token",
             "pulls_api": github_pulls_api,
+            "deployments_api": github_pulls_api,
         },
         "copilot": {
             "org": DEMO_ORG,

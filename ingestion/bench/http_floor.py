@@ -11,7 +11,9 @@ and the source's time minus it is what dlt and the record shaping add.
 
 With `pulls_api="graphql"` the PR list and its per-PR lists are the source's GraphQL
 pages instead (`graphql.pull_pages`, which maps each node as the source does), plus the
-REST per-PR lists the source falls back to for the PRs GraphQL cannot give whole.
+REST per-PR lists the source falls back to for the PRs GraphQL cannot give whole, and
+the deployments with their statuses are the source's GraphQL deployment pages
+(`graphql.deployment_pages`) plus the REST lists it falls back to.
 """
 
 from __future__ import annotations
@@ -94,13 +96,34 @@ def github_http_floor(
             settings.REVIEW_COMMENTS.format(repo=repo),
             {"sort": "updated", "direction": "asc", **per},
         )
-        deployments = pages(settings.DEPLOYMENTS.format(repo=repo), per)
-        statuses = clients.map(
-            lambda d, r=repo: pages(
-                settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=d["id"]), per
-            ),
-            deployments,
-        )
+        if pulls_api == "graphql":
+            deployments = [
+                d
+                for page in graphql.deployment_pages(clients.api, graphql_url, repo, per_page, None)
+                for d in page
+            ]
+            # the REST items and status lists the source falls back to
+            clients.map(
+                lambda i, r=repo: clients.api.get_json(
+                    settings.DEPLOYMENT.format(repo=r, deployment_id=i)
+                ),
+                [d["id"] for d in deployments if d[graphql.NEEDS_REST]],
+            )
+            statuses = [d[graphql.STATUSES] for d in deployments if d[graphql.STATUSES] is not None]
+            statuses += clients.map(
+                lambda i, r=repo: pages(
+                    settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=i), per
+                ),
+                [d["id"] for d in deployments if d[graphql.STATUSES] is None],
+            )
+        else:
+            deployments = pages(settings.DEPLOYMENTS.format(repo=repo), per)
+            statuses = clients.map(
+                lambda d, r=repo: pages(
+                    settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=d["id"]), per
+                ),
+                deployments,
+            )
         params: dict[str, Any] = dict(per)
         if branches.get(repo):
             params["sha"] = branches[repo]

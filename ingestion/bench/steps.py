@@ -52,7 +52,8 @@ def ingest(
 
     The server runs in a child process (`api_process`), so it does not share the sources'
     GIL; its peak RSS is in each source's entry as `server_peak_rss_mb`.
-    `github_pulls_api` overrides the github source's `pulls_api` (rest or graphql).
+    `github_pulls_api` overrides the github source's `pulls_api` and `deployments_api`
+    (rest or graphql).
     """
     from ingestion.bench.api_process import served_in_subprocess
     from ingestion.orchestrate import ingest as run_ingest
@@ -66,6 +67,7 @@ def ingest(
                 config["repositories"] = repositories
             if name == "github" and github_pulls_api:
                 config["pulls_api"] = github_pulls_api
+                config["deployments_api"] = github_pulls_api
             started = time.monotonic()
             summary, _ = run_ingest(name, config, validate=False, db_path=Path(db))
             out[name] = {

@@ -87,6 +87,7 @@ def test_graphql_http_floor_makes_the_requests_the_graphql_source_does(
                 base_url=api.github_url,
                 token="demo-token",
                 pulls_api="graphql",
+                deployments_api="graphql",
             ),
             printer=lambda _: None,
         )
@@ -96,7 +97,9 @@ def test_graphql_http_floor_makes_the_requests_the_graphql_source_does(
     assert floor["items"] == rest["items"]  # the same rows, far fewer requests
     assert floor["requests"] < rest["requests"] / 2
     pulls = len(read_jsonl(gh / "pulls" / f"{repo.split('/')[1]}.jsonl"))
-    assert graphql_posts == 2 * -(-pulls // 100)  # the floor's pages, then the source's
+    deployments = len(read_jsonl(gh / "deployments" / f"{repo.split('/')[1]}.jsonl"))
+    # the floor's pages, then the source's: PRs and deployments by GraphQL
+    assert graphql_posts == 2 * (-(-pulls // 100) + -(-deployments // 100))
 
 
 def test_server_in_a_child_process_serves_and_reports_its_peak_memory(data_dir: Path) -> None:
