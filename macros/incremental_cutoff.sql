@@ -16,3 +16,17 @@
         select cast('1900-01-01' as {{ dbt.type_timestamp() }})
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    The raw rows an incremental staging model reads: all of `relation` on a full build;
+    on an incremental run only the rows whose dlt load (`load_id_column`) arrived since the
+    newest load already staged, less var('incremental_lookback_days'). Deduplicate after
+    this filter: a re-sent row always carries the newer load id, so the newest version of
+    every key that changed is in the slice.
+-#}
+{% macro raw_rows_since_last_build(relation, load_id_column='_dlt_load_id') -%}
+    select * from {{ relation }}
+    {%- if is_incremental() %}
+    where {{ load_id_to_timestamp(load_id_column) }} >= ({{ incremental_cutoff('loaded_at') }})
+    {%- endif %}
+{%- endmacro %}

@@ -15,8 +15,9 @@
     already built (`loaded_at`, from dlt's load id), minus var('incremental_lookback_days')
     for late data. The github source reloads a PR whenever its commits, reviews, comments
     or labels change, and a backfill of old PRs arrives with a new load, so arrival time,
-    not updated_at, decides. The PR-level lists (labels, commits, files) are read for those
-    PRs only. Roster or seed-rule changes need `dbt build --full-refresh`.
+    not updated_at, decides. The PR-level lists (labels, commits, reviews, review
+    comments, files) are read for those PRs only. Roster or seed-rule changes need
+    `dbt build --full-refresh`.
 -#}
 {{ config(
     materialized='incremental',
@@ -59,10 +60,26 @@ commits as (
 
 reviews as (
     select * from {{ ref('stg_github__pull_request_reviews') }}
+    {% if is_incremental() %}
+        as reviews_source
+        where exists (
+            select 1 from pull_requests
+            where pull_requests.repository_full_name = reviews_source.repository_full_name
+                and pull_requests.pull_number = reviews_source.pull_number
+        )
+    {% endif %}
 ),
 
 review_comments as (
     select * from {{ ref('stg_github__pull_request_review_comments') }}
+    {% if is_incremental() %}
+        as review_comments_source
+        where exists (
+            select 1 from pull_requests
+            where pull_requests.repository_full_name = review_comments_source.repository_full_name
+                and pull_requests.pull_number = review_comments_source.pull_number
+        )
+    {% endif %}
 ),
 
 files as (

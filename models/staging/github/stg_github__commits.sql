@@ -1,7 +1,16 @@
+{#- Incremental (see README, Design decisions: incremental staging): a run re-stages the
+    rows of the loads that arrived since the last build, keyed like the raw table. -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['repository_full_name', 'commit_sha'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 source as (
-    select * from {{ source('github', 'commits') }}
+    {{ raw_rows_since_last_build(source('github', 'commits')) }}
 ),
 
 deduplicated as (
@@ -17,7 +26,11 @@ renamed as (
 
         ---------- timestamps
         {{ to_utc('commit__author__date') }} as authored_at,
-        {{ to_utc('commit__committer__date') }} as committed_at
+        {{ to_utc('commit__committer__date') }} as committed_at,
+
+        ---------- load
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

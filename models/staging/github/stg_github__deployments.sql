@@ -1,7 +1,16 @@
+{#- Incremental (see README, Design decisions: incremental staging): a run re-stages the
+    rows of the loads that arrived since the last build, keyed like the raw table. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='deployment_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 source as (
-    select * from {{ source('github', 'deployments') }}
+    {{ raw_rows_since_last_build(source('github', 'deployments')) }}
 ),
 
 deduplicated as (
@@ -21,7 +30,11 @@ renamed as (
         task as deployment_task,
 
         ---------- timestamps
-        {{ to_utc('created_at') }} as created_at
+        {{ to_utc('created_at') }} as created_at,
+
+        ---------- load
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

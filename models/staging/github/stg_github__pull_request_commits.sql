@@ -1,7 +1,19 @@
+{#-
+    Incremental (see README, Design decisions: incremental staging): dlt replaces a
+    pull request's whole list when it reloads it (merge key repository + PR number),
+    so a run deletes the staged rows of every re-read PR and inserts its current list.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key=['repository_full_name', 'pull_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 source as (
-    select * from {{ source('github', 'pull_request_commits') }}
+    {{ raw_rows_since_last_build(source('github', 'pull_request_commits')) }}
 ),
 
 deduplicated as (
@@ -25,7 +37,11 @@ renamed as (
 
         ---------- timestamps
         {{ to_utc('commit__author__date') }} as authored_at,
-        {{ to_utc('commit__committer__date') }} as committed_at
+        {{ to_utc('commit__committer__date') }} as committed_at,
+
+        ---------- load
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

@@ -1,7 +1,19 @@
+{#-
+    Incremental (see README, Design decisions: incremental staging): dlt replaces a
+    pull request's whole list when it reloads it (merge key repository + PR number),
+    so a run deletes the staged rows of every re-read PR and inserts its current list.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key=['repository_full_name', 'pull_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 source as (
-    select * from {{ source('github', 'pull_request_files') }}
+    {{ raw_rows_since_last_build(source('github', 'pull_request_files')) }}
 ),
 
 deduplicated as (
@@ -20,7 +32,11 @@ renamed as (
 
         ---------- numerics
         cast(coalesce(additions, 0) as integer) as lines_added,
-        cast(coalesce(deletions, 0) as integer) as lines_deleted
+        cast(coalesce(deletions, 0) as integer) as lines_deleted,
+
+        ---------- load
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

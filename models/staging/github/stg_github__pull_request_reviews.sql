@@ -1,7 +1,16 @@
+{#- Incremental (see README, Design decisions: incremental staging): a run re-stages the
+    rows of the loads that arrived since the last build, keyed like the raw table. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='review_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 source as (
-    select * from {{ source('github', 'pull_request_reviews') }}
+    {{ raw_rows_since_last_build(source('github', 'pull_request_reviews')) }}
 ),
 
 deduplicated as (
@@ -23,7 +32,11 @@ renamed as (
         coalesce(lower(user__type) = 'bot', false) as is_bot_account_type,
 
         ---------- timestamps
-        {{ to_utc('submitted_at') }} as submitted_at
+        {{ to_utc('submitted_at') }} as submitted_at,
+
+        ---------- load
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

@@ -1,7 +1,16 @@
+{#- Incremental (see README, Design decisions: incremental staging): a run re-stages the
+    rows of the loads that arrived since the last build, keyed like the raw table. -#}
+{{ config(
+    materialized='incremental',
+    unique_key='pull_request_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
 with
 
 source as (
-    select * from {{ source('github', 'pull_requests') }}
+    {{ raw_rows_since_last_build(source('github', 'pull_requests')) }}
 ),
 
 deduplicated as (
