@@ -31,3 +31,18 @@
         '{{ value | lower }}'{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#-
+    `as {{ materialized_cte() }} (...)`: ask the engine to compute a CTE once, where it has
+    the hint (DuckDB, Postgres); elsewhere the plain CTE. Used for a small CTE that a
+    recursive CTE would otherwise re-read from its base table on every iteration.
+-#}
+{% macro materialized_cte() -%}
+    {{ return(adapter.dispatch('materialized_cte', 'ai_roi')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_cte() -%}{%- endmacro %}
+
+{% macro duckdb__materialized_cte() -%}materialized{%- endmacro %}
+
+{% macro postgres__materialized_cte() -%}materialized{%- endmacro %}

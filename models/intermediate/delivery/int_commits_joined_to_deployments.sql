@@ -56,6 +56,13 @@ walk_starts as (
     {% endif %}
 ),
 
+edges_in_reach as {{ materialized_cte() }} (
+    -- the edges the walk can follow: none older than the lowest floor among its starts
+    -- (on an incremental run a few days of commits, not all history), computed once
+    -- instead of re-read from int_commit_parent_edges on every step of the recursion
+    select * from edges
+    where parent_committed_at >= (select min(walk_floor_at) from walk_starts)
+),
 
 walk as (
     select
@@ -71,7 +78,7 @@ walk as (
         edges.parent_sha as commit_sha,
         walk.walk_floor_at
     from walk
-    inner join edges
+    inner join edges_in_reach as edges
         on walk.repository_full_name = edges.repository_full_name
         and walk.commit_sha = edges.commit_sha
     where edges.parent_committed_at >= walk.walk_floor_at
