@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from ingestion.bench.build_steps import stamp_daily_loads
 from ingestion.orchestrate import dbt
 
 pytestmark = pytest.mark.slow
@@ -28,6 +29,35 @@ CHANGES = [
                          timestamp '2026-11-01 15:00:00+00' as updated_at,
                          '9999999999.1' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
        from raw_github.pull_requests where merged_at is not null order by id limit 25""",
+    # their files (copies of the files of the PRs they copy)
+    """insert into raw_github.pull_request_files by name
+       select * replace (pull_number + 80000 as pull_number, '9999999999.1' as _dlt_load_id,
+                         md5(random()::varchar) as _dlt_id)
+       from raw_github.pull_request_files
+       where (repository_full_name, pull_number) in
+             (select (repository_full_name, number - 80000) from raw_github.pull_requests
+              where number > 80000)""",
+    # a late backfill: a PR merged an hour before an old merged PR, on the same files, so
+    # that old PR's files become churn in a table built long ago
+    """create temp table backfilled_from as
+       select * from raw_github.pull_requests
+       where id in (select pull_request_id from intermediate.int_pull_request_files_with_churn
+                    group by pull_request_id having not bool_or(is_churn))
+       order by merged_at limit 1 offset 40""",
+    """insert into raw_github.pull_requests by name
+       select * replace (id + 6000000000 as id, number + 90000 as number,
+                         merged_at - interval 3 hour as created_at,
+                         merged_at - interval 1 hour as merged_at,
+                         merged_at - interval 1 hour as closed_at,
+                         merged_at - interval 1 hour as updated_at,
+                         '9999999999.1' as _dlt_load_id, md5(random()::varchar) as _dlt_id)
+       from backfilled_from""",
+    """insert into raw_github.pull_request_files by name
+       select * replace (pull_number + 90000 as pull_number, '9999999999.1' as _dlt_load_id,
+                         md5(random()::varchar) as _dlt_id)
+       from raw_github.pull_request_files
+       where (repository_full_name, pull_number) in
+             (select (repository_full_name, number) from backfilled_from)""",
     # a new commit on the platform repository's default branch, and a deployment of it
     """insert into raw_github.commits by name
        select * replace ('f' || repeat('0', 39) as sha,
@@ -64,6 +94,15 @@ CHANGES = [
        where day = (select max(day) from raw_copilot.user_daily_reports)""",
 ]
 COMPARED = [
+    "staging.stg_github__pull_requests",
+    "staging.stg_github__pull_request_commits",
+    "staging.stg_github__pull_request_files",
+    "staging.stg_github__pull_request_reviews",
+    "staging.stg_github__commits",
+    "staging.stg_github__commit_parents",
+    "staging.stg_github__deployments",
+    "staging.stg_github__deployment_statuses",
+    "intermediate.int_pull_request_files_with_churn",
     "intermediate.int_commits_joined_to_deployments",
     "intermediate.int_pull_requests_enriched",
     "marts.fct_delivery_team_weekly",
@@ -87,16 +126,20 @@ def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_path: Path) -> None:
     db = tmp_path / "incremental.duckdb"
     shutil.copy(demo_run["db"], db)
-    con = duckdb.connect(str(db))
-    for sql in CHANGES:
-        con.execute(sql)
-    con.close()
     selection = [
         "--select",
         "+fct_delivery_team_weekly +fct_delivery_team_monthly +fct_ai_usage_team_daily",
         "--exclude",
         "test_type:unit",
     ]
+    # the demo arrives in one load, so every row would fall inside the lookback and an
+    # "incremental" run would re-read everything: spread history over daily loads first
+    stamp_daily_loads(str(db))
+    dbt(["build", "--full-refresh", *selection], db_path=db, quiet=True)
+    con = duckdb.connect(str(db))
+    for sql in CHANGES:
+        con.execute(sql)
+    con.close()
     dbt(["build", *selection], db_path=db, quiet=True)
     incremental = snapshot(db)
     dbt(["build", "--full-refresh", *selection], db_path=db, quiet=True)
@@ -107,7 +150,7 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
     con = duckdb.connect(str(db), read_only=True)
     try:
         new_prs = con.execute(
-            "select count(*) from intermediate.int_pull_requests_enriched where pull_number > 80000"
+            "select count(*) from intermediate.int_pull_requests_enriched where pull_number between 80000 and 89999"
         ).fetchone()
         reverts = con.execute(
             "select count(*) from intermediate.int_pull_requests_enriched where is_revert"
@@ -134,6 +177,18 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
         con.close()
     assert shipped == [(7777777777,)]  # the new deployment shipped the new commit
     assert reverts[0] >= 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        # the old PR next to the backfill: none of its files was churn, now all are
+        reflagged = con.execute(
+            "select count(*), count(*) filter (where is_churn) "
+            "from intermediate.int_pull_request_files_with_churn "
+            "where pull_request_id = (select id - 6000000000 from raw_github.pull_requests "
+            "                         where number > 90000)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert reflagged[0] > 0 and reflagged[0] == reflagged[1]
 
 
 def test_incremental_build_over_a_table_built_by_an_older_model_version(
