@@ -179,20 +179,44 @@ flow_metrics as (
     group by 1, 2
 ),
 
+review_queue_candidates as (
+    -- PRs waiting for a first review at some period end: in the queue from creation until
+    -- the first review or closing, and still there at the end of their creation period
+    -- (a cheap filter that keeps the range join below to the few PRs that wait that long)
+    select
+        people_flow_team_name,
+        pull_request_id,
+        created_at,
+        pr_size_lines,
+        queue_until_at
+    from (
+        select
+            people_flow_team_name,
+            pull_request_id,
+            created_at,
+            pr_size_lines,
+            least(
+                coalesce(closed_at, merged_at, cast('9999-12-31' as {{ dbt.type_timestamp() }})),
+                coalesce(first_review_at, cast('9999-12-31' as {{ dbt.type_timestamp() }}))
+            ) as queue_until_at
+        from pull_requests
+        where not is_draft and people_flow_team_name is not null
+    ) as waiting
+    where queue_until_at >= cast({{ dbt.dateadd(grain, 1, period('created_at')) }} as {{ dbt.type_timestamp() }})
+),
+
 review_queue as (
     select
         spine.team_name,
         spine.period_start,
-        count(pull_requests.pull_request_id) as review_queue_pull_requests,
-        {{ median(hours_between('pull_requests.created_at', 'spine.period_end_at')) }} as review_queue_median_age_hours,
-        sum(pull_requests.pr_size_lines) as review_queue_lines
+        count(review_queue_candidates.pull_request_id) as review_queue_pull_requests,
+        {{ median(hours_between('review_queue_candidates.created_at', 'spine.period_end_at')) }} as review_queue_median_age_hours,
+        sum(review_queue_candidates.pr_size_lines) as review_queue_lines
     from spine
-    inner join pull_requests
-        on {% if by_team %}pull_requests.people_flow_team_name = spine.team_name{% else %}pull_requests.people_flow_team_name is not null{% endif %}
-        and pull_requests.created_at < spine.period_end_at
-        and coalesce(pull_requests.closed_at, pull_requests.merged_at, cast('9999-12-31' as {{ dbt.type_timestamp() }})) >= spine.period_end_at
-        and coalesce(pull_requests.first_review_at, cast('9999-12-31' as {{ dbt.type_timestamp() }})) >= spine.period_end_at
-        and not pull_requests.is_draft
+    inner join review_queue_candidates
+        on {% if by_team %}review_queue_candidates.people_flow_team_name = spine.team_name{% else %}1 = 1{% endif %}
+        and review_queue_candidates.created_at < spine.period_end_at
+        and review_queue_candidates.queue_until_at >= spine.period_end_at
     group by spine.team_name, spine.period_start
 ),
 
