@@ -60,8 +60,13 @@ edges_in_reach as {{ materialized_cte() }} (
     -- the edges the walk can follow: none older than the lowest floor among its starts
     -- (on an incremental run a few days of commits, not all history), computed once
     -- instead of re-read from int_commit_parent_edges on every step of the recursion
-    select * from edges
-    where parent_committed_at >= (select min(walk_floor_at) from walk_starts)
+    select edges.*
+    from edges
+    inner join (
+        select min(walk_starts.walk_floor_at) as lowest_floor_at
+        from walk_starts
+    ) as floors
+        on edges.parent_committed_at >= floors.lowest_floor_at
 ),
 
 walk as (

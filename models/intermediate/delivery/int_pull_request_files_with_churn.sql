@@ -83,9 +83,6 @@ merged_files as (
         pull_requests.merged_at,
         pull_requests.owner_team_name,
         pull_requests.loaded_at
-        {%- if is_incremental() %},
-            recompute_from.recompute_from_at
-        {%- endif %}
     from files
     inner join pull_requests
         on files.repository_full_name = pull_requests.repository_full_name
@@ -139,7 +136,10 @@ final as (
         and merged_files.file_path = previous_merges.file_path
         and merged_files.merged_at = previous_merges.merged_at
     {% if is_incremental() %}
-        where merged_files.merged_at >= merged_files.recompute_from_at
+        inner join recompute_from
+            on merged_files.repository_full_name = recompute_from.repository_full_name
+            and merged_files.file_path = recompute_from.file_path
+        where merged_files.merged_at >= recompute_from.recompute_from_at
     {% endif %}
 )
 
