@@ -103,6 +103,7 @@ COMPARED = [
     "staging.stg_github__deployments",
     "staging.stg_github__deployment_statuses",
     "intermediate.int_pull_request_files_with_churn",
+    "intermediate.int_commit_parent_edges",
     "intermediate.int_commits_joined_to_deployments",
     "intermediate.int_pull_requests_enriched",
     "marts.fct_delivery_team_weekly",
