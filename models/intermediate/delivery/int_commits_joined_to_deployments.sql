@@ -56,18 +56,23 @@ walk_starts as (
     {% endif %}
 ),
 
-edges_in_reach as {{ materialized_cte() }} (
-    -- the edges the walk can follow: none older than the lowest floor among its starts
-    -- (on an incremental run a few days of commits, not all history), computed once
-    -- instead of re-read from int_commit_parent_edges on every step of the recursion
-    select edges.*
-    from edges
-    inner join (
-        select min(walk_starts.walk_floor_at) as lowest_floor_at
-        from walk_starts
-    ) as floors
-        on edges.parent_committed_at >= floors.lowest_floor_at
-),
+{% if is_incremental() %}
+    -- incremental: the edges the walk can reach (none older than the lowest floor among
+    -- its starts: a few days of commits, not all history), computed once instead of
+    -- scanned from int_commit_parent_edges on every step of the recursion (1.0 s -> 0.15 s
+    -- at full size). A full build reads the table itself: there the edges are all of
+    -- history, and DuckDB probes the table with the walk's keys (5 s) where it would
+    -- rebuild a hash table of the materialised CTE on every step (16 s).
+    edges_in_reach as {{ materialized_cte() }} (
+        select edges.*
+        from edges
+        inner join (
+            select min(walk_starts.walk_floor_at) as lowest_floor_at
+            from walk_starts
+        ) as floors
+            on edges.parent_committed_at >= floors.lowest_floor_at
+    ),
+{% endif %}
 
 walk as (
     select
@@ -83,7 +88,7 @@ walk as (
         edges.parent_sha as commit_sha,
         walk.walk_floor_at
     from walk
-    inner join edges_in_reach as edges
+    inner join {{ 'edges_in_reach' if is_incremental() else 'edges' }} as edges
         on walk.repository_full_name = edges.repository_full_name
         and walk.commit_sha = edges.commit_sha
     where edges.parent_committed_at >= walk.walk_floor_at
