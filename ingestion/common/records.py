@@ -29,6 +29,17 @@ DLT_TYPES = {
     "json": "json",
 }
 
+#: the arrow type of each column type: the same DuckDB column as dlt gives dict rows
+ARROW_TYPES = {
+    "text": ("string",),
+    "bigint": ("int64",),
+    "double": ("float64",),
+    "decimal": ("decimal128", 18, 4),
+    "bool": ("bool_",),
+    "timestamp": ("timestamp", "us", "UTC"),
+    "date": ("date32",),
+}
+
 
 @dataclass(frozen=True)
 class Col:
@@ -135,6 +146,37 @@ class TableSpec:
                 hint["scale"] = 4
             hints[col.name] = hint
         return hints
+
+    def arrow_schema(self) -> Any:
+        """The `pyarrow.Schema` of shaped rows: declared order, types and nullability.
+
+        Explicit, so a column that is null in one batch still gets its type.
+        """
+        import pyarrow as pa
+
+        def arrow_type(kind: str) -> Any:
+            if kind not in ARROW_TYPES:
+                raise ValueError(f"{self.table}: no arrow type for {kind!r} columns")
+            name, *args = ARROW_TYPES[kind]
+            if name == "timestamp":
+                return pa.timestamp(args[0], tz=args[1])
+            return getattr(pa, name)(*args)
+
+        if self.nested:
+            raise ValueError(f"{self.table}: nested lists stay dict rows (dlt child tables)")
+        return pa.schema(
+            [pa.field(c.name, arrow_type(c.type), nullable=not c.required) for c in self.columns]
+        )
+
+    def to_arrow(self, rows: Iterable[Mapping[str, Any]]) -> Any:
+        """Shaped rows as one `pyarrow.Table` with `arrow_schema()`."""
+        import pyarrow as pa
+
+        schema = self.arrow_schema()
+        rows = list(rows)
+        return pa.table(
+            [pa.array([r[f.name] for r in rows], type=f.type) for f in schema], schema=schema
+        )
 
     def key_of(self, record: Mapping[str, Any]) -> Any:
         def lookup(name: str) -> Any:

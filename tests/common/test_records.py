@@ -82,3 +82,25 @@ def test_column_hints_carry_types_and_nullability() -> None:
 )
 def test_timestamps_are_normalised_to_utc(text: str, expected: datetime) -> None:
     assert parse_timestamp(text) == expected
+
+
+def test_arrow_table_has_the_declared_types_even_for_an_all_null_column() -> None:
+    import pyarrow as pa
+
+    flat = TableSpec("github", "flat", SPEC.columns, primary_key=("id",))
+    rows = flat.shape_all(
+        [{"id": "7", "merged_at": "2026-02-01T10:00:00Z", "amount": "1.5", "day": "2026-02-01"}]
+    )
+    table = flat.to_arrow(rows)
+
+    assert [(f.name, f.type, f.nullable) for f in table.schema] == [
+        ("id", pa.int64(), False),
+        ("user__login", pa.string(), True),
+        ("merged_at", pa.timestamp("us", tz="UTC"), True),
+        ("amount", pa.decimal128(18, 4), True),
+        ("day", pa.date32(), True),
+        ("draft", pa.bool_(), True),  # null in every row, still typed
+    ]
+    assert table.to_pylist() == rows
+    with pytest.raises(ValueError, match="child tables"):
+        SPEC.arrow_schema()  # nested lists stay dict rows
