@@ -10,10 +10,14 @@
 - A failure in extract or normalize (for example a `MalformedRecordError`) drops the
   package it left, so nothing from that run reaches the warehouse; the error names the
   source, table, record key and field.
+- A resource may yield `pyarrow` tables: dlt writes them straight to parquet. Its parquet
+  normaliser is told to add `_dlt_load_id` and `_dlt_id` (`PARQUET_NORMALIZER_COLUMNS`,
+  off in dlt by default), so those tables carry the same dlt columns as dict rows.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +31,10 @@ from ingestion.common.config import dataset_name, disable_telemetry, pipelines_d
 from ingestion.common.errors import IngestionError, SourceError
 
 Printer = Callable[[str], None]
+
+#: dlt config (`normalize.parquet_normalizer.*`, scoped to each pipeline) that gives arrow
+#: tables the `_dlt_load_id` and `_dlt_id` columns dict rows get from the JSON normaliser
+PARQUET_NORMALIZER_COLUMNS = ("add_dlt_load_id", "add_dlt_id")
 
 #: the load file format of every table (a resource's own `file_format` hint still wins)
 LOADER_FILE_FORMAT = "parquet"
@@ -87,8 +95,11 @@ def make_pipeline(
     disable_telemetry()
     db = Path(db_path or warehouse_path())
     db.parent.mkdir(parents=True, exist_ok=True)
+    name = f"ai_roi_{source_name}"
+    for option in PARQUET_NORMALIZER_COLUMNS:
+        os.environ.setdefault(f"{name}__normalize__parquet_normalizer__{option}".upper(), "true")
     return dlt.pipeline(
-        pipeline_name=f"ai_roi_{source_name}",
+        pipeline_name=name,
         destination=dlt.destinations.duckdb(str(db)),
         dataset_name=dataset_name(source_name),
         pipelines_dir=str(state_dir or pipelines_dir()),

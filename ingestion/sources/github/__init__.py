@@ -401,6 +401,36 @@ class _GithubRun:
             cursor.save()
 
 
+def _batches(spec: TableSpec, batches: Iterator[Rows]) -> Iterator[Any]:
+    """Shaped rows as `pyarrow` tables with the spec's schema (`settings.ARROW_TABLES`).
+
+    dlt writes an arrow table straight to parquet and skips its JSON normaliser; a table
+    with nested lists (dlt child tables) stays dict rows.
+    """
+    for rows in _rebatch(batches, settings.BATCH_ROWS):
+        yield spec.to_arrow(rows) if settings.ARROW_TABLES and not spec.nested else rows
+
+
+def _rebatch(batches: Iterator[Rows], min_rows: int) -> Iterator[Rows]:
+    """Consecutive batches joined until each has at least `min_rows` rows (the last may not).
+
+    dlt computes and merges the table schema once per arrow item, a few ms each.
+    """
+    pending: Rows = []
+    for rows in batches:
+        pending.extend(rows)
+        if len(pending) >= min_rows:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def _rows(batch: Any) -> Rows:
+    """A parent resource's batch as dict rows (arrow tables included), for a transformer."""
+    return batch if isinstance(batch, list) else batch.to_pylist()
+
+
 def _merge_hints(spec: TableSpec, merge_key: Sequence[str] | None = None) -> dict[str, Any]:
     hints: dict[str, Any] = {
         "name": spec.table,
@@ -463,29 +493,34 @@ def source(
         deployments_graphql_url=endpoint if deployments_api == "graphql" else None,
     )
 
-    def repositories_() -> Iterator[Rows]:
-        yield from run.repositories()
+    def repositories_() -> Iterator[Any]:
+        yield from _batches(settings.REPOSITORIES, run.repositories())
 
     def pull_requests() -> Iterator[Rows]:
-        yield from run.pull_requests()
+        # pages of PRs joined: fewer, larger batches for the per-PR tables (arrow) too
+        yield from _rebatch(run.pull_requests(), settings.BATCH_ROWS)
 
-    def pull_request_commits(pulls: Rows) -> Iterator[Rows]:
-        yield from run.per_pull(pulls, settings.PULL_COMMITS, settings.PULL_REQUEST_COMMITS)
+    def pull_request_commits(pulls: Rows) -> Iterator[Any]:
+        spec = settings.PULL_REQUEST_COMMITS
+        yield from _batches(spec, run.per_pull(pulls, settings.PULL_COMMITS, spec))
 
-    def pull_request_reviews(pulls: Rows) -> Iterator[Rows]:
-        yield from run.per_pull(pulls, settings.PULL_REVIEWS, settings.PULL_REQUEST_REVIEWS)
+    def pull_request_reviews(pulls: Rows) -> Iterator[Any]:
+        spec = settings.PULL_REQUEST_REVIEWS
+        yield from _batches(spec, run.per_pull(pulls, settings.PULL_REVIEWS, spec))
 
-    def pull_request_files(pulls: Rows) -> Iterator[Rows]:
-        yield from run.per_pull(pulls, settings.PULL_FILES, settings.PULL_REQUEST_FILES)
+    def pull_request_files(pulls: Rows) -> Iterator[Any]:
+        spec = settings.PULL_REQUEST_FILES
+        yield from _batches(spec, run.per_pull(pulls, settings.PULL_FILES, spec))
 
-    def pull_request_review_comments() -> Iterator[Rows]:
-        yield from run.review_comments()
+    def pull_request_review_comments() -> Iterator[Any]:
+        yield from _batches(settings.PULL_REQUEST_REVIEW_COMMENTS, run.review_comments())
 
-    def deployments_() -> Iterator[Rows]:
-        yield from run.deployments()
+    def deployments_() -> Iterator[Any]:
+        yield from _batches(settings.DEPLOYMENTS_TABLE, run.deployments())
 
-    def deployment_statuses(deployments: Rows) -> Iterator[Rows]:
-        yield from run.deployment_statuses(deployments)
+    def deployment_statuses(deployments: Any) -> Iterator[Any]:
+        rows = _rows(deployments)
+        yield from _batches(settings.DEPLOYMENT_STATUSES_TABLE, run.deployment_statuses(rows))
 
     def commits() -> Iterator[Rows]:
         yield from run.commits()
