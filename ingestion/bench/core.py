@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -58,10 +59,20 @@ def rate(rows: float | None, seconds: float | None) -> float | None:
 def summarise(runs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """Cross-size figures: growth exponents of build time against raw rows.
 
-    `*_past_fixed` subtracts the size's fixed cost first (the same build over empty raw
-    tables, `dbt_empty_build`), which is what "grows no faster than linearly past the fixed
-    start-up cost" asks about; the plain exponent is flattened by that constant.
+    `*_past_fixed` subtracts the fixed cost first (the same build over empty raw tables,
+    `dbt_empty_build`), which is what "grows no faster than linearly past the fixed
+    start-up cost" asks about; the plain exponent is flattened by that constant. The fixed
+    cost does not depend on the data, so one figure is subtracted at every size: the median
+    of the sizes' empty builds (`fixed_cost_seconds`). Each size's own empty build varies by
+    +-1 s between runs, which at 1/8 (about 2-4 s past the fixed cost) swings the exponent
+    by +-0.2.
     """
+    fixed_costs = sorted(
+        float(fixed)
+        for run in runs.values()
+        if (fixed := (run.get("seconds") or {}).get("dbt_empty_build")) is not None
+    )
+    fixed_cost = statistics.median(fixed_costs) if fixed_costs else None
 
     def points(key: str, minus_fixed: bool = False) -> list[tuple[float, float]]:
         out = []
@@ -69,13 +80,13 @@ def summarise(runs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             seconds = run.get("seconds") or {}
             x, y = run.get("raw_rows"), seconds.get(key)
             if minus_fixed and y is not None:
-                fixed = seconds.get("dbt_empty_build")
-                y = None if fixed is None else y - fixed
+                y = None if fixed_cost is None else y - fixed_cost
             if x and y and y > 0:
                 out.append((float(x), float(y)))
         return out
 
     return {
+        "fixed_cost_seconds": fixed_cost,
         "growth_exponent_full_build": growth_exponent(points("dbt_full_build")),
         "growth_exponent_full_build_past_fixed": growth_exponent(
             points("dbt_full_build", minus_fixed=True)
