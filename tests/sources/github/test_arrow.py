@@ -6,14 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pytest
 
 from ingestion.common.pipeline import LoadSummary, run_source
 from ingestion.sources.github import NAME, settings, source
 from tests.sources.github import payloads as p
-from tests.sources.github.scenario import BASE, TOKEN, script
+from tests.sources.github.scenario import BASE, TOKEN, query, script
 from tests.sources.github.test_graphql import raw_differences
 from tests.support.fake_api import FakeApi
 
@@ -43,15 +42,12 @@ def _load(
 
 def columns(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Per raw table: its columns in order with DuckDB type and nullability, `_dlt_*` too."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute(
-            "select table_name, column_name, data_type, is_nullable from "
-            "information_schema.columns where table_schema = 'raw_github' "
-            "order by table_name, ordinal_position"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = query(
+        db,
+        "select table_name, column_name, data_type, is_nullable from "
+        "information_schema.columns where table_schema = 'raw_github' "
+        "order by table_name, ordinal_position",
+    )
     out: dict[str, list[tuple[Any, ...]]] = {}
     for table, *column in rows:
         out.setdefault(table, []).append(tuple(column))
@@ -60,18 +56,12 @@ def columns(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def dlt_columns(db: Path, table: str) -> tuple[int, int, int, set[str]]:
     """(rows, rows without `_dlt_id`, distinct `_dlt_id`, distinct `_dlt_load_id`)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows, no_id, ids = con.execute(
-            f"select count(*), count(*) - count(_dlt_id), count(distinct _dlt_id) "
-            f"from raw_github.{table}"
-        ).fetchone()
-        load_ids = {
-            r[0]
-            for r in con.execute(f"select distinct _dlt_load_id from raw_github.{table}").fetchall()
-        }
-    finally:
-        con.close()
+    [(rows, no_id, ids)] = query(
+        db,
+        f"select count(*), count(*) - count(_dlt_id), count(distinct _dlt_id) "
+        f"from raw_github.{table}",
+    )
+    load_ids = {r[0] for r in query(db, f"select distinct _dlt_load_id from raw_github.{table}")}
     return rows, no_id, ids, load_ids
 
 
@@ -167,22 +157,18 @@ def test_a_second_run_replaces_a_changed_prs_lists_as_dict_rows_do(
     db = tmp_path / "a" / "warehouse.duckdb"
 
     assert_identical(tmp_path / "d" / "warehouse.duckdb", db)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        for table, column, value in [
-            ("pull_request_files", "filename", "src/c_renamed.py"),
-            ("pull_request_commits", "sha", "9" * 40),
-        ]:
-            # the merge key (repository, PR number) replaced PR 11's list, in this load
-            assert con.execute(
-                f"select {column}, _dlt_load_id from raw_github.{table} where pull_number = 11"
-            ).fetchall() == [(value, second.load_id)]
-        # the other PRs' rows stay from the first load
-        assert con.execute(
-            "select distinct _dlt_load_id from raw_github.pull_request_files where pull_number = 10"
-        ).fetchall() == [(first.load_id,)]
-    finally:
-        con.close()
+    for table, column, value in [
+        ("pull_request_files", "filename", "src/c_renamed.py"),
+        ("pull_request_commits", "sha", "9" * 40),
+    ]:
+        # the merge key (repository, PR number) replaced PR 11's list, in this load
+        assert query(
+            db, f"select {column}, _dlt_load_id from raw_github.{table} where pull_number = 11"
+        ) == [(value, second.load_id)]
+    # the other PRs' rows stay from the first load
+    assert query(
+        db, "select distinct _dlt_load_id from raw_github.pull_request_files where pull_number = 10"
+    ) == [(first.load_id,)]
     for table in ARROW_TABLES:
         rows, no_id, ids, _ = dlt_columns(db, table)
         assert (no_id, ids) == (0, rows), table
