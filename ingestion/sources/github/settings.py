@@ -196,14 +196,14 @@ COMMITS_TABLE = TableSpec(
     nested=("parents",),
 )
 
-#: merge key of the per-PR child lists: a re-fetched PR replaces all its rows, so a file
-#: or commit dropped from the PR (force push) does not linger.
 #: flat tables (no nested lists) go to dlt as arrow tables: written straight to parquet,
 #: no JSON normaliser; pull_requests and commits (labels, parents child tables) stay dicts
 ARROW_TABLES = True
 #: rows (or PRs) joined into one batch before it goes to dlt (a PR page is 100)
 BATCH_ROWS = 1000
 
+#: merge key of the per-PR child lists: a re-fetched PR replaces all its rows, so a file
+#: or commit dropped from the PR (force push) does not linger.
 PER_PULL_MERGE_KEY = ("repository_full_name", "pull_number")
 
 #: the REST per-PR list of each per-PR table (GraphQL falls back to it past one page)
