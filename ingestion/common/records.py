@@ -29,16 +29,23 @@ DLT_TYPES = {
     "json": "json",
 }
 
-#: the arrow type of each column type: the same DuckDB column as dlt gives dict rows
-ARROW_TYPES = {
-    "text": ("string",),
-    "bigint": ("int64",),
-    "double": ("float64",),
-    "decimal": ("decimal128", 18, 4),
-    "bool": ("bool_",),
-    "timestamp": ("timestamp", "us", "UTC"),
-    "date": ("date32",),
-}
+
+def arrow_types() -> dict[str, Any]:
+    """The arrow type of each column type: the same DuckDB column as dlt gives dict rows.
+
+    A function, so pyarrow is imported only by sources that build arrow tables.
+    """
+    import pyarrow as pa
+
+    return {
+        "text": pa.string(),
+        "bigint": pa.int64(),
+        "double": pa.float64(),
+        "decimal": pa.decimal128(18, 4),
+        "bool": pa.bool_(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "date": pa.date32(),
+    }
 
 
 @dataclass(frozen=True)
@@ -154,18 +161,14 @@ class TableSpec:
         """
         import pyarrow as pa
 
-        def arrow_type(kind: str) -> Any:
-            if kind not in ARROW_TYPES:
-                raise ValueError(f"{self.table}: no arrow type for {kind!r} columns")
-            name, *args = ARROW_TYPES[kind]
-            if name == "timestamp":
-                return pa.timestamp(args[0], tz=args[1])
-            return getattr(pa, name)(*args)
-
         if self.nested:
             raise ValueError(f"{self.table}: nested lists stay dict rows (dlt child tables)")
+        types = arrow_types()
+        for col in self.columns:
+            if col.type not in types:
+                raise ValueError(f"{self.table}: no arrow type for {col.type!r} columns")
         return pa.schema(
-            [pa.field(c.name, arrow_type(c.type), nullable=not c.required) for c in self.columns]
+            [pa.field(c.name, types[c.type], nullable=not c.required) for c in self.columns]
         )
 
     def to_arrow(self, rows: Iterable[Mapping[str, Any]]) -> Any:
