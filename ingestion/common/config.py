@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,3 +39,20 @@ def pipelines_dir() -> Path:
 def dataset_name(source: str) -> str:
     """The DuckDB schema a source loads into; equal to the dbt source schema."""
     return f"raw_{source}"
+
+
+def source_setting(source: str, key: str, *, secret: bool = False) -> Any:
+    """`sources.<source>.<key>` as configured, or None when unset (or empty).
+
+    Looked up in dlt's providers in their order: the environment
+    (`SOURCES__<SOURCE>__<KEY>`), `.dlt/secrets.toml`, then (unless `secret`)
+    `.dlt/config.toml`; the `.dlt` folder is the working directory's, or `DLT_PROJECT_DIR`'s.
+    Exactly that key: an argument dlt injects into a source would also fall back to
+    `sources.<key>` and to the bare `<key>`, which for `path` is the `PATH` environment
+    variable.
+    """
+    import dlt
+
+    accessor = dlt.secrets if secret else dlt.config
+    value = accessor.get(f"sources.{source}.{key}")
+    return None if value is None or value == "" else value

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.configuration import configspec
+from dlt.common.configuration.specs import BaseConfiguration
 
+from ingestion.common.config import source_setting
 from ingestion.common.errors import MalformedRecordError
 from ingestion.common.pipeline import Progress
 from ingestion.sources.ai_usage_files.expectations import SUITES
@@ -29,13 +32,24 @@ from ingestion.sources.ai_usage_files.settings import AI_USAGE_DAILY, DEFAULT_PA
 __all__ = ["NAME", "SUITES", "source"]
 
 
-@dlt.source(name=NAME)
-def source(path: str = DEFAULT_PATH) -> Any:
+@configspec
+class AiUsageFilesConfiguration(BaseConfiguration):
+    """Nothing for dlt to inject into `source()`.
+
+    `path` is read by `source_setting` as exactly `sources.ai_usage_files.path`: injected,
+    dlt would fall back to the bare key `path`, the `PATH` environment variable.
+    """
+
+
+@dlt.source(name=NAME, spec=AiUsageFilesConfiguration)
+def source(path: str | None = None) -> Any:
     """AI usage files under `path`: a folder (its .csv/.jsonl/.ndjson/.json files) or a glob.
 
-    Relative paths are taken from the working directory when they exist there, else from
-    the project root.
+    `path` defaults to `sources.ai_usage_files.path` (`.dlt/config.toml`, env
+    `SOURCES__AI_USAGE_FILES__PATH`), else `data/ai_usage`. Relative paths are taken from
+    the working directory when they exist there, else from the project root.
     """
+    path = path or source_setting(NAME, "path") or DEFAULT_PATH
     progress = Progress(NAME)
 
     @dlt.resource(

@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.configuration import configspec
+from dlt.common.configuration.specs import BaseConfiguration
 
+from ingestion.common.config import source_setting
 from ingestion.common.pipeline import Progress
 
 from . import helpers
@@ -64,14 +67,27 @@ def _file_resource(
     return rows
 
 
-@dlt.source(name=NAME)
-def source(path: str = DEFAULT_PATH, full_refresh: bool = False) -> Any:
+@configspec
+class FilesConfiguration(BaseConfiguration):
+    """What dlt injects into `source()`: `full_refresh` only.
+
+    `path` is read by `source_setting` as exactly `sources.files.path`: injected, dlt would
+    fall back to the bare key `path`, the `PATH` environment variable, which is always set.
+    """
+
+    full_refresh: bool = False
+
+
+@dlt.source(name=NAME, spec=FilesConfiguration)
+def source(path: str | None = None, full_refresh: bool = False) -> Any:
     """The lookup files in `path` (relative paths are taken from the project root).
 
-    `full_refresh=True` reloads every file even when its content did not change.
+    `path` defaults to `sources.files.path` (`.dlt/config.toml`, env `SOURCES__FILES__PATH`),
+    else `data/files`. `full_refresh=True` reloads every file even when its content did not
+    change.
     """
     printer = print
-    folder = helpers.resolve_folder(path)
+    folder = helpers.resolve_folder(path or source_setting(NAME, "path") or DEFAULT_PATH)
     found = helpers.discover(folder)
     for note in found.notes:
         printer(f"  [{NAME}] note: {note}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from ingestion.common.errors import MalformedRecordError, SourceError, Validatio
 from ingestion.common.pipeline import LoadSummary, run_source
 from ingestion.common.validation import validate_tables
 from ingestion.sources.ai_usage_files import NAME, SUITES, source
+from tests.support.dlt_project import dlt_project
 
 TABLE = "raw_ai_usage_files.ai_usage_daily"
 HEADER = (
@@ -306,3 +308,22 @@ def test_expectation_failure_names_table_column_and_rule(warehouse: Path, usage_
     assert "raw_ai_usage_files.ai_usage_daily.suggestions_shown,suggestions_accepted" in message
     assert "must be >=" in message and "cheater" in message
     assert "raw_ai_usage_files.ai_usage_daily.cost_usd: must be between 0 and None" in message
+
+
+def test_folder_from_config_toml_not_from_path_env(
+    warehouse: Path, usage_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `[sources.ai_usage_files] path`, relative to the working directory, with PATH set as
+    # in any shell: dlt must not resolve it from the bare `path` key (the PATH variable)
+    assert os.environ.get("PATH")
+    monkeypatch.delenv("SOURCES__AI_USAGE_FILES__PATH", raising=False)
+    config = '[sources.ai_usage_files]\npath = "ai_usage"\n'
+    with dlt_project(tmp_path, monkeypatch, config=config):
+        assert run_source(NAME, source(), printer=lambda _: None).total_rows == 5
+
+
+def test_folder_from_env_var(
+    warehouse: Path, usage_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__AI_USAGE_FILES__PATH", str(usage_dir))
+    assert run_source(NAME, source(), printer=lambda _: None).total_rows == 5

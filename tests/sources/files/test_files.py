@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from ingestion.sources import files
 from ingestion.sources.files import helpers
 from ingestion.sources.files.settings import TABLES
 from tests.sources.files import samples
+from tests.support.dlt_project import dlt_project
 
 
 @pytest.fixture
@@ -304,3 +306,32 @@ def test_validation_failure_names_table_column_rule(warehouse: Path, folder: Pat
         "raw_files.roster.login,valid_from: (login, valid_from) must be unique together" in message
     )
     assert "raw_files.roster.valid_to,valid_from: valid_to must be >= valid_from" in message
+
+
+def test_folder_from_config_toml_not_from_path_env(
+    warehouse: Path, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `[sources.files] path` as the README documents, with PATH set as in any shell: dlt
+    # must not resolve the folder from the bare `path` key (the PATH environment variable)
+    assert os.environ.get("PATH")
+    monkeypatch.delenv("SOURCES__FILES__PATH", raising=False)
+    config = f'[sources.files]\npath = "{folder.as_posix()}"\nfull_refresh = true\n'
+    with dlt_project(tmp_path / "project", monkeypatch, config=config):
+        summary = run_source(files.NAME, files.source(), printer=lambda _m: None)
+        assert summary.row_counts == samples.ROW_COUNTS
+        # full_refresh is still injected by dlt from the same section: every file reloads
+        summary = run_source(files.NAME, files.source(), printer=lambda _m: None)
+        assert summary.row_counts == samples.ROW_COUNTS
+
+
+def test_folder_from_env_var_and_argument_wins(
+    warehouse: Path, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCES__FILES__PATH", str(folder))
+    config = f'[sources.files]\npath = "{(tmp_path / "elsewhere").as_posix()}"\n'
+    with dlt_project(tmp_path / "project", monkeypatch, config=config):
+        # the environment comes before config.toml, as everywhere in dlt
+        assert run_source(files.NAME, files.source(), printer=lambda _m: None).total_rows
+        # an argument beats both
+        with pytest.raises(SourceError, match="nowhere does not exist"):
+            files.source(path=str(tmp_path / "nowhere"))
