@@ -1,14 +1,20 @@
-"""Local git repository source: commits of one branch (with parents) and tags.
+"""Local git repository source: commits (with parents) and tags, a tag being a deployment.
 
 Loads `raw_git.commits` and `raw_git.tags` (see `ingestion/RAW_TABLES.md`) from a local
 clone, so deployment ancestry and lead times work without a hosted API.
 
-Incremental design: the branch tip loaded last is kept in dlt state (per repository
-and branch). The next run reads only `git log <last>..<tip>`. When the old tip is no
-longer an ancestor of the new one (force push, rebase, a fresh clone lacking it) the
-whole branch is read again and merged on (repository, sha), which is idempotent; a
-committer-date cursor is not used because committer dates are not monotonic along a
-history (merges bring in older commits, clocks skew).
+Commits are those reachable from `branch` and, with `include_tags`, from every tag (a
+tag on any branch is a deployment, so the commits it ships must be there too).
+
+Incremental design: the tips loaded last (the branch tip and every tag's commit) are
+kept in dlt state, per repository and branch. The next run reads only
+`git log <new tips> --not <loaded tips>`, so a run with no new tip reads nothing and a
+new tag on another branch reads only that branch's new commits. A loaded tip that is no
+longer reachable from any current tip (force push, rebase, a deleted tag's orphan
+branch, a fresh clone lacking it) is dropped from the exclusions: what it covered is read
+again and merged on (repository, sha), which is idempotent. A committer-date cursor is
+not used because committer dates are not monotonic along a history (merges bring in
+older commits, clocks skew).
 """
 
 from __future__ import annotations
@@ -34,24 +40,50 @@ Rows = list[dict[str, Any]]
 
 
 def _commit_batches(
-    repo_path: Path, repository: str, branch: str, batch_size: int, progress: Progress
+    repo_path: Path,
+    repository: str,
+    branch: str,
+    include_tags: bool,
+    batch_size: int,
+    progress: Progress,
 ) -> Iterator[Rows]:
-    heads: dict[str, str] = dlt.current.resource_state().setdefault("heads", {})
+    state = dlt.current.resource_state()
+    loaded_tips: dict[str, list[str]] = state.setdefault("tips", {})
     state_key = f"{repository}:{branch}"
-    tip = helpers.resolve_commit(repo_path, branch)
-    last = heads.get(state_key)
-    if last == tip:
-        progress.add("commits", 0)
-        return
-    if last and helpers.is_ancestor(repo_path, last, tip):
-        revisions = [f"{last}..{tip}"]
-    else:
-        if last:
+    legacy: dict[str, str] = state.get("heads", {})  # one branch tip, before tags were read
+    loaded = set(loaded_tips.get(state_key) or ([legacy[state_key]] if state_key in legacy else []))
+    tips = {helpers.resolve_commit(repo_path, branch)}
+    if include_tags:
+        tips.update(tag["target_sha"] for tag in helpers.list_tags(repo_path, repository))
+
+    new = sorted(tips - loaded)
+    if new:
+        # loaded tips still in the history bound the read; the others are forgotten
+        still = {sha for sha in loaded - tips if helpers.is_reachable(repo_path, sha, tips)}
+        gone = loaded - tips - still
+        if gone:
             progress.printer(
-                f"  [{NAME}] {repository}: the last loaded tip {last[:12]} is not an ancestor of "
-                f"{branch} any more (history rewritten); reading the whole branch again"
+                f"  [{NAME}] {repository}: {len(gone)} loaded tip(s) "
+                f"({', '.join(sorted(sha[:12] for sha in gone))}) no longer reachable from "
+                f"{branch} or a tag (history rewritten or tag deleted); reading again what "
+                "they covered"
             )
-        revisions = [tip]
+        exclusions = sorted((loaded & tips) | still)
+        yield from _read_log(
+            repo_path, repository, [*new, *(f"^{sha}" for sha in exclusions)], batch_size, progress
+        )
+    else:
+        progress.add("commits", 0)
+    loaded_tips[state_key] = sorted(tips)
+    if state_key in legacy:
+        del legacy[state_key]
+        if not legacy:
+            del state["heads"]
+
+
+def _read_log(
+    repo_path: Path, repository: str, revisions: list[str], batch_size: int, progress: Progress
+) -> Iterator[Rows]:
     shape = settings.COMMITS.shape
     batch: Rows = []
     for raw in helpers.stream_log(repo_path, revisions):
@@ -63,14 +95,17 @@ def _commit_batches(
     progress.add("commits", len(batch))
     if batch:
         yield batch
-    heads[state_key] = tip
 
 
 def _tag_rows(repo_path: Path, repository: str, progress: Progress) -> Iterator[Rows]:
     """All tags of the repository, only when the tag set changed since the last run."""
     rows = [settings.TAGS.shape(tag) for tag in helpers.list_tags(repo_path, repository)]
     digest = hashlib.sha1(
-        repr(sorted((r["name"], r["target_sha"], str(r["tagged_at"])) for r in rows)).encode()
+        repr(
+            sorted(
+                (r["name"], r["target_sha"], str(r["tagged_at"]), r["is_annotated"]) for r in rows
+            )
+        ).encode()
     )
     digests: dict[str, str] = dlt.current.resource_state().setdefault("digests", {})
     if digests.get(repository) == digest.hexdigest():
@@ -90,7 +125,8 @@ def source(
     include_tags: bool = True,
     batch_size: int = settings.DEFAULT_BATCH_SIZE,
 ) -> Sequence[DltResource]:
-    """Commits reachable from `branch` (default `HEAD`) of the clone at `repo_path`, and tags.
+    """Commits reachable from `branch` (default `HEAD`) of the clone at `repo_path` and,
+    with `include_tags`, from every tag; and the tags (deployments).
 
     `repository` is the name recorded in every row (default: the folder name), e.g. the
     GitHub full name `acme/api` so rows join to `raw_github`.
@@ -103,7 +139,7 @@ def source(
     progress = Progress(NAME)
 
     def commits() -> Iterator[Rows]:
-        yield from _commit_batches(path, name, branch, batch_size, progress)
+        yield from _commit_batches(path, name, branch, include_tags, batch_size, progress)
 
     def tags() -> Iterator[Rows]:
         yield from _tag_rows(path, name, progress)

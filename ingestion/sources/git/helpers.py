@@ -2,14 +2,15 @@
 
 Commits come from ONE streamed `git log` whose records are separated by ASCII record
 separators (0x1e) and fields by unit separators (0x1f), parsed chunk by chunk, so memory
-stays flat however long the history is.
+stays flat however long the history is. Revisions (tips, and `^sha` exclusions) are given
+to git on stdin, so a repository with thousands of tags does not hit the argument limit.
 """
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,25 +67,37 @@ def resolve_commit(repo_path: Path, rev: str) -> str:
         ) from None
 
 
-def is_ancestor(repo_path: Path, older: str, newer: str) -> bool:
-    """True when commit `older` exists and is reachable from `newer` (history not rewritten)."""
+def is_reachable(repo_path: Path, sha: str, tips: Iterable[str]) -> bool:
+    """True when commit `sha` exists and is reachable from at least one of `tips`."""
     try:
-        git(repo_path, "cat-file", "-e", f"{older}^{{commit}}")
+        git(repo_path, "cat-file", "-e", f"{sha}^{{commit}}")
     except SourceError:
         return False
+    # `rev-list sha --not tips` lists nothing exactly when sha is an ancestor of a tip
+    revisions = "".join(f"^{tip}\n" for tip in tips) + f"{sha}\n"
     done = subprocess.run(
-        ["git", "-C", str(repo_path), "merge-base", "--is-ancestor", older, newer],
+        ["git", "-C", str(repo_path), *GIT_OPTIONS, "rev-list", "-n", "1", "--stdin"],
+        input=revisions.encode(),
         capture_output=True,
         check=False,
     )
-    return done.returncode == 0
+    return done.returncode == 0 and not done.stdout.strip()
 
 
 def stream_log(repo_path: Path, revisions: list[str]) -> Iterator[str]:
-    """Yield one raw record (fields joined by 0x1f) per commit from a single `git log`."""
+    """Yield one raw record (fields joined by 0x1f) per commit from a single `git log`.
+
+    `revisions` are tips (`sha`, a branch) and exclusions (`^sha`): the commits reachable
+    from any tip and from none of the exclusions.
+    """
     args = ["git", "-C", str(repo_path), *GIT_OPTIONS, "log", f"--format={settings.LOG_FORMAT}"]
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen([*args, *revisions, "--"], stdout=subprocess.PIPE, stderr=errors)
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as wanted:
+        # a file, not a pipe: git reads all revisions before it writes, so nothing can block
+        wanted.write("".join(f"{rev}\n" for rev in revisions).encode())
+        wanted.seek(0)
+        process = subprocess.Popen(
+            [*args, "--stdin", "--"], stdin=wanted, stdout=subprocess.PIPE, stderr=errors
+        )
         assert process.stdout is not None
         try:
             yield from _split_records(process.stdout)
@@ -142,7 +155,12 @@ def commit_record(raw: str, repository: str) -> dict[str, Any]:
 
 
 def list_tags(repo_path: Path, repository: str) -> list[dict[str, Any]]:
-    """Tags pointing (directly or through annotated tags) at commits, vendor-shaped."""
+    """Tags pointing (directly or through annotated tags) at commits, vendor-shaped.
+
+    A tag is a deployment: `target_sha` is the peeled commit, `tagged_at` the tagger date
+    of an annotated tag (a tag object; for a tag of a tag, the outer tag's) and the
+    committer date of the commit for a lightweight tag. Tags of trees or blobs are skipped.
+    """
     out = git(repo_path, "for-each-ref", f"--format={settings.TAG_FORMAT}", "refs/tags")
     tags: list[dict[str, Any]] = []
     for line in out.splitlines():
@@ -151,11 +169,11 @@ def list_tags(repo_path: Path, repository: str) -> list[dict[str, Any]]:
         name, kind, sha, peeled_kind, peeled_sha, tagger_date, commit_date, peeled_date = (
             line.split(settings.FIELD_SEP) + [""] * 8
         )[:8]
-        if kind == "commit":
+        if kind == "commit":  # lightweight
             target, tagged_at = sha, commit_date
-        elif kind == "tag" and peeled_kind == "commit":
+        elif kind == "tag" and peeled_kind == "commit":  # annotated (git >= 2.44 peels fully)
             target, tagged_at = peeled_sha, tagger_date or peeled_date
-        elif kind == "tag" and peeled_kind == "tag":  # a tag of a tag: peel fully
+        elif kind == "tag" and peeled_kind == "tag":  # a tag of a tag (older git peels once)
             target = _peel(repo_path, sha)
             if target is None:
                 continue
@@ -168,6 +186,7 @@ def list_tags(repo_path: Path, repository: str) -> list[dict[str, Any]]:
                 "name": name,
                 "target_sha": target,
                 "tagged_at": tagged_at or None,
+                "is_annotated": kind == "tag",
             }
         )
     return tags

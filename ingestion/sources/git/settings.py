@@ -50,6 +50,7 @@ TAGS = TableSpec(
         Col("name", "text", required=True),
         Col("target_sha", "text", required=True),
         Col("tagged_at", "timestamp"),
+        Col("is_annotated", "bool", required=True),
     ),
     primary_key=("repository", "name"),
 )

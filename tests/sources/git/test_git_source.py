@@ -130,10 +130,13 @@ def test_happy_path_loads_commits_and_tags(
     assert rows[sha["c3"]][2] == "chen"  # no email: the author name
     assert rows[sha["c4"]][1] == f"{sha['c2']},{sha['c3']}"  # first parent first
     assert query(
-        warehouse, "select name, target_sha, tagged_at::varchar from raw_git.tags order by name"
+        warehouse,
+        "select name, target_sha, tagged_at::varchar, is_annotated from raw_git.tags order by name",
     ) == [
-        ("v0.1", sha["c1"], "2026-01-05 10:00:00+00"),  # lightweight: the commit's committer date
-        ("v1.0", sha["c4"], "2026-01-08 09:00:00+00"),  # annotated: the tagger date
+        # lightweight: the commit's committer date
+        ("v0.1", sha["c1"], "2026-01-05 10:00:00+00", False),
+        # annotated: the tagger date
+        ("v1.0", sha["c4"], "2026-01-08 09:00:00+00", True),
     ]
     assert validate_tables(NAME, SUITES, printer=lambda _line: None).ok
 
@@ -174,20 +177,29 @@ def test_new_commits_are_read_incrementally(
     assert counts(warehouse)["commits"] == 5
 
 
+@pytest.mark.parametrize(
+    ("include_tags", "read_again"),
+    [
+        # only the branch tip was loaded: the whole branch is read again
+        (False, 5),
+        # the tags' commits (c1, c4) are still in the history and bound the read: only "Fixed"
+        (True, 1),
+    ],
+)
 def test_rewritten_history_is_read_again_and_merged(
-    warehouse: Path, repo: tuple[Repo, dict[str, str]]
+    warehouse: Path, repo: tuple[Repo, dict[str, str]], include_tags: bool, read_again: int
 ) -> None:
     r, sha = repo
     first = r.commit("Oops", when="2026-01-09T10:00:00+00:00")
-    load(r.path)
+    load(r.path, include_tags=include_tags)
     r.git(
         "commit", "-q", "--amend", "--allow-empty", "-m", "Fixed", when="2026-01-09T11:00:00+00:00"
     )
     amended = r.git("rev-parse", "HEAD")
 
-    summary = load(r.path)
+    summary = load(r.path, include_tags=include_tags)
 
-    assert summary.row_counts["commits"] == 5  # the whole branch, merged idempotently
+    assert summary.row_counts["commits"] == read_again  # merged idempotently
     shas = {row[0] for row in query(warehouse, "select sha from raw_git.commits")}
     assert {amended, first, *sha.values()} == shas  # the rewritten-away commit stays (documented)
     assert len(shas) == 6
