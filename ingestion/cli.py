@@ -21,6 +21,9 @@ Typical use:
   ai-roi run github jira          load some sources
   ai-roi validate                 re-run the Great Expectations checks on the raw tables
   ai-roi build                    dbt build (staging -> intermediate -> marts, with all tests)
+  ai-roi build -s marts --vars '{min_group_size: 7}' -- --threads 2
+                                  dbt options pass through (--select/-s, --exclude, --vars,
+                                  --full-refresh; any other after --)
   ai-roi status                   what is loaded: tables, rows, last load time
   ai-roi scorecard                print the headline numbers from the marts
 
@@ -52,7 +55,30 @@ def _parser() -> argparse.ArgumentParser:
         "sources", nargs="*", metavar="SOURCE", help="default: every loaded source"
     )
 
-    sub.add_parser("build", help="dbt build the warehouse")
+    build = sub.add_parser(
+        "build",
+        help="dbt build the warehouse",
+        description="dbt build the warehouse (staging -> intermediate -> marts, with all tests).",
+        epilog="Any other dbt option goes after `--`: ai-roi build -s marts -- --threads 2",
+    )
+    build.add_argument(
+        "-s",
+        "--select",
+        nargs="+",
+        action="extend",
+        metavar="SELECTOR",
+        help="dbt node selection, e.g. `-s marts` or `-s +rpt_ai_roi_scorecard`",
+    )
+    build.add_argument(
+        "--exclude", nargs="+", action="extend", metavar="SELECTOR", help="dbt nodes to leave out"
+    )
+    build.add_argument("--vars", metavar="YAML", help="dbt vars, e.g. --vars '{min_group_size: 7}'")
+    build.add_argument(
+        "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
+    )
+    build.add_argument(
+        "dbt_args", nargs="*", metavar="-- DBT_ARGS", help="passed to `dbt build` unchanged"
+    )
     sub.add_parser("status", help="list raw tables with row counts and last load time")
     sub.add_parser("scorecard", help="print the headline numbers from marts.rpt_ai_roi_scorecard")
     return parser
@@ -112,7 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "build":
             from ingestion.orchestrate import build
 
-            build()
+            build(
+                select=args.select,
+                exclude=args.exclude,
+                dbt_vars=args.vars,
+                full_refresh=args.full_refresh,
+                extra_args=args.dbt_args,
+            )
         elif args.command == "status":
             return _status()
         elif args.command == "scorecard":

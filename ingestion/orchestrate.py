@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -129,11 +129,45 @@ def _worth_showing(line: str) -> bool:
     return any(token in line for token in keep)
 
 
-def build(
-    *, db_path: Path | None = None, printer: Printer = print, select: str | None = None
-) -> None:
-    printer("==> dbt build")
+def build_args(
+    *,
+    select: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
+    dbt_vars: str | None = None,
+    full_refresh: bool = False,
+    extra_args: Sequence[str] = (),
+) -> list[str]:
+    """`dbt build --fail-fast` with the given options, then `extra_args` as they are."""
     args = ["build", "--fail-fast"]
-    if select:
-        args += ["--select", select]
+    for option, value in (("--select", select), ("--exclude", exclude)):
+        values = [value] if isinstance(value, str) else list(value or ())
+        if values:
+            args += [option, *values]
+    if dbt_vars:
+        args += ["--vars", dbt_vars]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args + list(extra_args)
+
+
+def build(
+    *,
+    db_path: Path | None = None,
+    printer: Printer = print,
+    select: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
+    dbt_vars: str | None = None,
+    full_refresh: bool = False,
+    extra_args: Sequence[str] = (),
+) -> None:
+    """`dbt build` of the project (all of it unless `select`/`exclude`); `dbt_vars` is dbt's
+    YAML string (`'{min_group_size: 7}'`); `extra_args` go to dbt unchanged."""
+    printer("==> dbt build")
+    args = build_args(
+        select=select,
+        exclude=exclude,
+        dbt_vars=dbt_vars,
+        full_refresh=full_refresh,
+        extra_args=extra_args,
+    )
     dbt(args, db_path=db_path, printer=printer)

@@ -63,3 +63,46 @@ def test_status_lists_loaded_tables(
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert "raw_ai_usage_files.ai_usage_daily" in out
+
+
+def _dbt_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every dbt invocation's arguments, with dbt itself never run."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(
+        "ingestion.orchestrate.dbt", lambda args, **_kwargs: calls.append(list(args))
+    )
+    return calls
+
+
+def test_build_passes_dbt_options_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _dbt_calls(monkeypatch)
+    argv = ["build", "-s", "marts", "+rpt_ai_roi_scorecard", "--select", "dim_teams"]
+    argv += ["--exclude", "tag:slow", "--vars", "{min_group_size: 7}", "--full-refresh"]
+    argv += ["--", "--threads", "2", "--target", "ci"]
+    assert main(argv) == 0
+    assert calls == [
+        [
+            "build",
+            "--fail-fast",
+            "--select",
+            "marts",
+            "+rpt_ai_roi_scorecard",
+            "dim_teams",
+            "--exclude",
+            "tag:slow",
+            "--vars",
+            "{min_group_size: 7}",
+            "--full-refresh",
+            "--threads",
+            "2",
+            "--target",
+            "ci",
+        ]
+    ]
+
+
+def test_build_without_options_builds_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _dbt_calls(monkeypatch)
+    assert main(["build"]) == 0
+    assert main(["build", "--", "--empty"]) == 0
+    assert calls == [["build", "--fail-fast"], ["build", "--fail-fast", "--empty"]]
