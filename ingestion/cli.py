@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -24,7 +26,7 @@ Typical use:
   ai-roi build -s marts --vars '{min_group_size: 7}' -- --threads 2
                                   dbt options pass through (--select/-s, --exclude, --vars,
                                   --full-refresh; any other after --)
-  ai-roi status                   what is loaded: tables, rows, last load time
+  ai-roi status                   what is loaded (tables, rows, last load time) and what you can see
   ai-roi scorecard                print the headline numbers from the marts
 
 The warehouse is a DuckDB file: $AI_ROI_DUCKDB_PATH or warehouse/ai_roi.duckdb.
@@ -79,9 +81,173 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "dbt_args", nargs="*", metavar="-- DBT_ARGS", help="passed to `dbt build` unchanged"
     )
-    sub.add_parser("status", help="list raw tables with row counts and last load time")
+    sub.add_parser(
+        "status",
+        help="raw tables with row counts and last load time; metric coverage per team",
+    )
     sub.add_parser("scorecard", help="print the headline numbers from marts.rpt_ai_roi_scorecard")
     return parser
+
+
+#: what to do about each `marts.fct_data_coverage.coverage_reason` ({sources}: the row's
+#: sources_required as `ai-roi run` arguments)
+COVERAGE_HINTS = {
+    "source not loaded": "run `ai-roi run {sources}`",
+    "no deployments recorded": (
+        "no production deployments in the team's repositories: check service_ownership and "
+        "the dbt vars production_environments / deployment_source_default"
+    ),
+    "no incidents recorded": (
+        "no incidents on the team's services (good news, or map its PagerDuty services / "
+        "Jira projects in service_ownership)"
+    ),
+    "no pull requests": "no pull requests by the team: check roster logins against GitHub",
+    "no work items": "no Jira issues in the team's projects: check service_ownership",
+    "no AI telemetry": (
+        "no Copilot or AI usage rows for the team: run `ai-roi run copilot ai_usage_files`, "
+        "check roster logins"
+    ),
+    "no seats": "no Copilot seats for the team's members (`ai-roi run copilot`)",
+    "no costs": "no AI costs for the month: add them to ai_costs in the files drop folder",
+    "no roster": "no rostered members: add the team to roster in the files drop folder",
+    "below minimum group size": (
+        "fewer members than the dbt var min_group_size, hidden to protect individuals"
+    ),
+    "outside observed window": "the month is outside the period the sources were loaded for",
+}
+
+
+def _load_time(load_id: object) -> str:
+    """A dlt load id (unix seconds as text) as UTC time; blank when there is none."""
+    if load_id is None:
+        return ""
+    stamp = datetime.fromtimestamp(float(str(load_id)), tz=UTC)
+    return stamp.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _parent_joins(
+    schema: str, table: str, columns: dict[tuple[str, str], set[str]]
+) -> tuple[str, str] | None:
+    """For a dlt child table: the joins `<table> t0 join <parent> t1 on ...` up to the
+    nearest ancestor with load ids, and that ancestor's alias; None when there is none.
+
+    A child table (`a__b`, `a__b__c`) has no `_dlt_load_id`: its rows hang off the root
+    table's by `_dlt_root_id` (merge tables) or off the parent's by `_dlt_parent_id`.
+    """
+
+    def has(name: str, *wanted: str) -> bool:
+        return set(wanted) <= columns.get((schema, name), set())
+
+    root = table.split("__")[0]
+    if has(table, "_dlt_root_id") and has(root, "_dlt_id", "_dlt_load_id"):
+        return (
+            f'"{schema}"."{table}" t0 join "{schema}"."{root}" t1 on t0._dlt_root_id = t1._dlt_id',
+            "t1",
+        )
+    joins = f'"{schema}"."{table}" t0'
+    child = table
+    for depth in range(1, table.count("__") + 1):
+        parent = child.rsplit("__", 1)[0]
+        if not (has(child, "_dlt_parent_id") and has(parent, "_dlt_id")):
+            return None
+        joins += f' join "{schema}"."{parent}" t{depth} on t{depth - 1}._dlt_parent_id = t{depth}._dlt_id'
+        if has(parent, "_dlt_load_id"):
+            return joins, f"t{depth}"
+        child = parent
+    return None
+
+
+def _raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, str]]:
+    """(schema, table, rows, last load) of every raw table (not dlt's `raw_*_staging` copies
+    of merge loads, nor its `_dlt_*` bookkeeping tables).
+
+    The last load is the newest `_dlt_load_id` of the table's rows, for a dlt child table
+    that of the rows of the nearest ancestor with load ids (`_parent_joins`); failing that
+    the source's last completed load in `_dlt_loads`, marked `*`; else blank.
+    """
+    columns: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where starts_with(table_schema, 'raw_') and not ends_with(table_schema, '_staging')"
+    ).fetchall():
+        columns.setdefault((schema, table), set()).add(column)
+    result = []
+    for schema, table in sorted(columns):
+        if table.startswith("_dlt"):
+            continue
+        name = f'"{schema}"."{table}"'
+        rows = con.execute(f"select count(*) from {name}").fetchone()[0]
+        last = None
+        marker = ""
+        joins = _parent_joins(schema, table, columns)
+        if "_dlt_load_id" in columns[(schema, table)]:
+            sql = f"select max(cast(_dlt_load_id as double)) from {name}"
+        elif joins:
+            sql = f"select max(cast({joins[1]}._dlt_load_id as double)) from {joins[0]}"
+        elif {"load_id", "status"} <= columns.get((schema, "_dlt_loads"), set()):
+            sql = f'select max(cast(load_id as double)) from "{schema}"._dlt_loads where status = 0'
+            marker = "*"
+        else:
+            sql = ""
+        if sql:
+            last = con.execute(sql).fetchone()[0]
+        when = _load_time(last) + marker if last is not None else ""
+        result.append((schema, table, rows, when))
+    return result
+
+
+def _coverage_lines(con: duckdb.DuckDBPyConnection, loaded_sources: set[str]) -> list[str] | None:
+    """The "What you can see" section from `marts.fct_data_coverage`, None without it."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'fct_data_coverage'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    month = con.execute("select max(month_start) from marts.fct_data_coverage").fetchone()[0]
+    if month is None:
+        return ["", "What you can see: marts.fct_data_coverage is empty."]
+    rows = con.execute(
+        "select metric_family, team_name, is_available, coverage_reason, sources_required "
+        "from marts.fct_data_coverage where month_start = ? order by metric_family, team_name",
+        [month],
+    ).fetchall()
+    families: dict[str, list[tuple[str, bool, str | None, str | None]]] = {}
+    for family, team, available, reason, sources in rows:
+        families.setdefault(family, []).append((team, bool(available), reason, sources))
+    lines = ["", f"What you can see ({month:%Y-%m}, from marts.fct_data_coverage):"]
+    for family, entries in families.items():
+        teams = {team for team, *_ in entries}
+        available = {team for team, ok, *_ in entries if ok}
+        lines.append(f"  {family}: available for {len(available)} of {len(teams)} teams")
+        reasons: dict[str, set[str]] = {}
+        required: dict[str, list[str]] = {}
+        for team, ok, reason, sources in entries:
+            if ok or team in available:
+                continue
+            reason = reason or "no reason given"
+            reasons.setdefault(reason, set()).add(team)
+            for source in _source_names(sources) or ([sources.strip()] if sources else []):
+                if source not in required.setdefault(reason, []):
+                    required[reason].append(source)
+        for reason, missing in sorted(reasons.items(), key=lambda item: (-len(item[1]), item[0])):
+            hint = COVERAGE_HINTS.get(reason)
+            if hint and "{sources}" in hint:
+                wanted = required.get(reason, [])
+                unloaded = [s for s in wanted if s not in loaded_sources] or wanted
+                hint = hint.format(sources=" ".join(unloaded)) if unloaded else None
+            lines.append(
+                f"    {len(missing)} {'team' if len(missing) == 1 else 'teams'}: {reason}"
+                + (f" -> {hint}" if hint else "")
+            )
+    return lines
+
+
+def _source_names(sources_required: str | None) -> list[str]:
+    """The known source names in a `sources_required` text (`github`, `copilot, files`),
+    in the text's order."""
+    words = re.findall(r"[a-z_]+", (sources_required or "").lower())
+    return [w for w in dict.fromkeys(words) if w in SOURCE_NAMES]
 
 
 def _status() -> int:
@@ -91,16 +257,17 @@ def _status() -> int:
         return 1
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema like 'raw_%' and table_name not like '_dlt%' order by 1, 2"
-        ).fetchall()
+        tables = _raw_tables(con)
         print(f"{'table':<60}{'rows':>12}  last load (UTC)")
-        for schema, table in tables:
-            rows, last = con.execute(
-                f'select count(*), max(to_timestamp(cast(_dlt_load_id as double))) from "{schema}"."{table}"'
-            ).fetchone()
-            print(f"{schema + '.' + table:<60}{rows:>12,}  {last}")
+        for schema, table, rows, when in tables:
+            print(f"{schema + '.' + table:<60}{rows:>12,}  {when}".rstrip())
+        if not tables:
+            print("(no raw tables: run `ai-roi run --all` or `ai-roi demo`)")
+        if any(when.endswith("*") for *_, when in tables):
+            print("* the source's last load: the table has no load ids of its own")
+        loaded = {schema.removeprefix("raw_") for schema, _, rows, _ in tables if rows}
+        for line in _coverage_lines(con, loaded) or []:
+            print(line)
     finally:
         con.close()
     return 0
