@@ -1,25 +1,7 @@
-{%- set raw_columns = {
-    'usage_date': 'date',
-    'tool': 'varchar',
-    'user_login': 'varchar',
-    'team': 'varchar',
-    'subject': 'varchar',
-    'suggestions_shown': 'bigint',
-    'suggestions_accepted': 'bigint',
-    'lines_suggested': 'bigint',
-    'lines_accepted': 'bigint',
-    'chat_sessions': 'bigint',
-    'agent_sessions': 'bigint',
-    'tokens': 'bigint',
-    'cost_usd': 'decimal(18, 4)',
-    '_dlt_load_id': 'varchar',
-    '_dlt_id': 'varchar',
-} -%}
-
 with
 
 source as (
-    select * from {{ optional_source('ai_usage_files', 'ai_usage_daily', raw_columns) }}
+    select * from {{ optional_source('ai_usage_files', 'ai_usage_daily') }}
 ),
 
 deduplicated as (

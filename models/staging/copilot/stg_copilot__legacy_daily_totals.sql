@@ -6,19 +6,19 @@
 with
 
 days as (
-    select * from {{ source('copilot', 'legacy_metrics') }}
+    select * from {{ optional_source('copilot', 'legacy_metrics') }}
 ),
 
 editors as (
-    select * from {{ source('copilot', 'legacy_metrics__copilot_ide_code_completions__editors') }}
+    select * from {{ optional_source('copilot', 'legacy_metrics__copilot_ide_code_completions__editors') }}
 ),
 
 models as (
-    select * from {{ source('copilot', 'legacy_metrics__copilot_ide_code_completions__editors__models') }}
+    select * from {{ optional_source('copilot', 'legacy_metrics__copilot_ide_code_completions__editors__models') }}
 ),
 
 languages as (
-    select * from {{ source('copilot', 'legacy_metrics__copilot_ide_code_completions__editors__models__languages') }}
+    select * from {{ optional_source('copilot', 'legacy_metrics__copilot_ide_code_completions__editors__models__languages') }}
 ),
 
 latest_days as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('copilot', 'seats') }}
+    select * from {{ optional_source('copilot', 'seats') }}
 ),
 
 deduplicated as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'ai_rollout') }}
+    select * from {{ optional_source('files', 'ai_rollout') }}
 ),
 
 deduplicated as (

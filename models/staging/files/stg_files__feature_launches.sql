@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'feature_launches') }}
+    select * from {{ optional_source('files', 'feature_launches') }}
 ),
 
 deduplicated as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'kpis') }}
+    select * from {{ optional_source('files', 'kpis') }}
 ),
 
 deduplicated as (

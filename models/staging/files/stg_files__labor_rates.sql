@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'labor_rates') }}
+    select * from {{ optional_source('files', 'labor_rates') }}
 ),
 
 deduplicated as (

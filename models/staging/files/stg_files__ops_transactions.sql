@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'ops_transactions') }}
+    select * from {{ optional_source('files', 'ops_transactions') }}
 ),
 
 deduplicated as (

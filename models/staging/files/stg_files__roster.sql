@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'roster') }}
+    select * from {{ optional_source('files', 'roster') }}
 ),
 
 deduplicated as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'service_ownership') }}
+    select * from {{ optional_source('files', 'service_ownership') }}
 ),
 
 deduplicated as (

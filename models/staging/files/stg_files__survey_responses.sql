@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('files', 'surveys') }}
+    select * from {{ optional_source('files', 'surveys') }}
 ),
 
 deduplicated as (

@@ -1,19 +1,7 @@
-{%- set raw_columns = {
-    'repository': 'varchar',
-    'sha': 'varchar',
-    'parent_shas': 'varchar',
-    'author_login': 'varchar',
-    'author_date': 'timestamptz',
-    'committer_date': 'timestamptz',
-    'message': 'varchar',
-    '_dlt_load_id': 'varchar',
-    '_dlt_id': 'varchar',
-} -%}
-
 with
 
 source as (
-    select * from {{ optional_source('git', 'commits', raw_columns) }}
+    select * from {{ optional_source('git', 'commits') }}
 ),
 
 deduplicated as (
@@ -30,7 +18,10 @@ renamed as (
 
         ---------- timestamps
         {{ to_utc('author_date') }} as authored_at,
-        {{ to_utc('committer_date') }} as committed_at
+        {{ to_utc('committer_date') }} as committed_at,
+
+        ---------- load
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
 )

@@ -13,11 +13,11 @@
 with
 
 parents as (
-    select * from {{ source('github', 'commits__parents') }}
+    select * from {{ optional_source('github', 'commits__parents') }}
 ),
 
 commits as (
-    {{ raw_rows_since_last_build(source('github', 'commits')) }}
+    {{ raw_rows_since_last_build(optional_source('github', 'commits')) }}
 ),
 
 renamed as (

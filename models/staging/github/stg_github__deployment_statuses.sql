@@ -10,7 +10,7 @@
 with
 
 source as (
-    {{ raw_rows_since_last_build(source('github', 'deployment_statuses')) }}
+    {{ raw_rows_since_last_build(optional_source('github', 'deployment_statuses')) }}
 ),
 
 deduplicated as (

@@ -10,7 +10,7 @@
 with
 
 source as (
-    {{ raw_rows_since_last_build(source('github', 'deployments')) }}
+    {{ raw_rows_since_last_build(optional_source('github', 'deployments')) }}
 ),
 
 deduplicated as (

@@ -13,7 +13,7 @@
 with
 
 source as (
-    {{ raw_rows_since_last_build(source('github', 'pull_request_files')) }}
+    {{ raw_rows_since_last_build(optional_source('github', 'pull_request_files')) }}
 ),
 
 deduplicated as (

@@ -6,11 +6,11 @@
 with
 
 labels as (
-    select * from {{ source('github', 'pull_requests__labels') }}
+    select * from {{ optional_source('github', 'pull_requests__labels') }}
 ),
 
 pull_requests as (
-    select * from {{ source('github', 'pull_requests') }}
+    select * from {{ optional_source('github', 'pull_requests') }}
 ),
 
 renamed as (

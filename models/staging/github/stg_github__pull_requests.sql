@@ -10,7 +10,7 @@
 with
 
 source as (
-    {{ raw_rows_since_last_build(source('github', 'pull_requests')) }}
+    {{ raw_rows_since_last_build(optional_source('github', 'pull_requests')) }}
 ),
 
 deduplicated as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('github', 'repositories') }}
+    select * from {{ optional_source('github', 'repositories') }}
 ),
 
 deduplicated as (

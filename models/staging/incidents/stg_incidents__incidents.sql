@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('incidents', 'incidents') }}
+    select * from {{ optional_source('incidents', 'incidents') }}
 ),
 
 deduplicated as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jira', 'issue_status_transitions') }}
+    select * from {{ optional_source('jira', 'issue_status_transitions') }}
 ),
 
 deduplicated as (

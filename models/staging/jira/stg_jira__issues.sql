@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jira', 'issues') }}
+    select * from {{ optional_source('jira', 'issues') }}
 ),
 
 deduplicated as (
