@@ -56,7 +56,8 @@ def write_roster(world: World, out: Output) -> None:
                     person.role,
                     stint.team,
                     stint.valid_from.isoformat(),
-                    stint.valid_to.isoformat() if stint.valid_to else None,
+                    # the roster file's valid_to is the inclusive last day (as HR exports mean it)
+                    (stint.valid_to - timedelta(days=1)).isoformat() if stint.valid_to else None,
                     "false",
                 ]
             )

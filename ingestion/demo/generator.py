@@ -278,7 +278,7 @@ def generate(
             ),
         },
         "team_moves": world.movers,
-        "roster_valid_to": "exclusive (a stint covers valid_from <= day < valid_to)",
+        "roster_valid_to": "inclusive last day (a stint covers valid_from <= day <= valid_to)",
         "effects": effects,
         "engineers": humans,
         "ai_cost_summary": costs,

@@ -1,7 +1,9 @@
 {#-
     Effective-dated team membership, one row per person and membership period, with the
     account kind: `human`, `bot` (roster is_bot or seed bot_accounts kind bot) or
-    `ai_agent`. valid_to is exclusive; an open period ends on 9999-12-31.
+    `ai_agent`. The roster's valid_to is the inclusive last day of membership (as HR
+    exports mean it); here valid_to is exclusive (that day + 1), so every interval test
+    downstream is `valid_from <= day < valid_to`; an open period ends on 9999-12-31.
 -#}
 with
 
@@ -27,7 +29,9 @@ final as (
             else 'human'
         end as account_kind,
         roster.valid_from,
-        coalesce(roster.valid_to, cast('9999-12-31' as date)) as valid_to
+        coalesce(
+            cast({{ dbt.dateadd('day', 1, 'roster.valid_to') }} as date), cast('9999-12-31' as date)
+        ) as valid_to
     from roster
     left join bot_accounts on roster.person_id = bot_accounts.person_id
 )
