@@ -10,7 +10,8 @@
     - seats_active_30d: assigned seats whose holder has person-level telemetry activity on
       the seat's tool in the var('seat_active_window_days') days ending on the week's last
       day. The seat source is a current snapshot, so its last_activity_at only speaks for
-      the latest week: there, a seat with last_activity_at inside the window also counts.
+      the latest week: there, a seat whose last_activity_at falls inside the window (the
+      30 days ending on the week's last day, never after it) also counts.
       Null (unknown, not 0) when person-level telemetry for the tool does not cover the whole
       window (e.g. Copilot days before the users-1-day reports, when only org-level legacy
       metrics exist), except in the latest week.
@@ -138,7 +139,11 @@ seat_flags as (
         or seat_weeks.is_latest_week as is_window_observed,
         coalesce(telemetry_coverage.first_usage_date <= seat_weeks.week_start, false) as is_week_observed,
         coalesce(seat_activity.has_window_activity, 0) = 1
-        or (seat_weeks.is_latest_week and seat_weeks.last_activity_date >= seat_weeks.window_start_date) as is_active_30d,
+        or (
+            seat_weeks.is_latest_week
+            and seat_weeks.last_activity_date >= seat_weeks.window_start_date
+            and seat_weeks.last_activity_date <= seat_weeks.week_end_date
+        ) as is_active_30d,
         coalesce(seat_activity.has_week_activity, 0) = 1 as is_active_week
     from seat_weeks
     inner join seat_holder_teams

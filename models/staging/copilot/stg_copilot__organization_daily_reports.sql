@@ -1,26 +1,44 @@
 with
 
 source as (
-    select * from {{ source('copilot', 'organization_daily_reports') }}
+    select * from {{ optional_source('copilot', 'organization_daily_reports') }}
+),
+
+by_feature as (
+    select * from {{ optional_source('copilot', 'organization_daily_reports__totals_by_feature') }}
 ),
 
 deduplicated as (
     {{ deduplicate('source', ['day']) }}
 ),
 
+-- a report's per-feature breakdown, summed: its figures when the top-level totals are absent
+feature_sums as (
+    select
+        _dlt_parent_id,
+        sum(code_generation_activity_count) as code_generation_activity_count,
+        sum(code_acceptance_activity_count) as code_acceptance_activity_count,
+        sum(loc_suggested_to_add_sum) as loc_suggested_to_add_sum,
+        sum(loc_added_sum) as loc_added_sum,
+        sum(user_initiated_interaction_count) as user_initiated_interaction_count
+    from by_feature
+    group by _dlt_parent_id
+),
+
 renamed as (
     select
         ---------- numerics
         cast(daily_active_users as integer) as daily_active_users,
-        cast(coalesce(code_generation_activity_count, 0) as bigint) as suggestions_shown,
-        cast(coalesce(code_acceptance_activity_count, 0) as bigint) as suggestions_accepted,
-        cast(coalesce(loc_suggested_to_add_sum, 0) as bigint) as lines_suggested,
-        cast(coalesce(loc_added_sum, 0) as bigint) as lines_accepted,
+        cast(coalesce(deduplicated.code_generation_activity_count, feature_sums.code_generation_activity_count) as bigint) as suggestions_shown,
+        cast(coalesce(deduplicated.code_acceptance_activity_count, feature_sums.code_acceptance_activity_count) as bigint) as suggestions_accepted,
+        cast(coalesce(deduplicated.loc_suggested_to_add_sum, feature_sums.loc_suggested_to_add_sum) as bigint) as lines_suggested,
+        cast(coalesce(deduplicated.loc_added_sum, feature_sums.loc_added_sum) as bigint) as lines_accepted,
 
         ---------- dates
-        cast(day as date) as usage_date
+        cast(deduplicated.day as date) as usage_date
 
     from deduplicated
+    left join feature_sums on deduplicated._dlt_id = feature_sums._dlt_parent_id
 )
 
 select * from renamed
