@@ -46,3 +46,21 @@
 {% macro duckdb__materialized_cte() -%}materialized{%- endmacro %}
 
 {% macro postgres__materialized_cte() -%}materialized{%- endmacro %}
+
+{#- True when `column` matches the regular expression `pattern_column` (a column or a quoted
+    literal), case-insensitively. -#}
+{% macro matches_regex(column, pattern_column) -%}
+    {{ return(adapter.dispatch('matches_regex', 'ai_roi')(column, pattern_column)) }}
+{%- endmacro %}
+
+{% macro default__matches_regex(column, pattern_column) -%}
+    regexp_like(lower({{ column }}), lower({{ pattern_column }}))
+{%- endmacro %}
+
+{% macro duckdb__matches_regex(column, pattern_column) -%}
+    regexp_matches(lower({{ column }}), lower({{ pattern_column }}))
+{%- endmacro %}
+
+{% macro spark__matches_regex(column, pattern_column) -%}
+    lower({{ column }}) rlike lower({{ pattern_column }})
+{%- endmacro %}

@@ -6,7 +6,9 @@
     parent edges backwards (`union` deduplicates, so merges do not multiply paths), but
     only through commits committed after the previous successful deployment of the same
     repository finished, minus a week of slack (commits older than that were already
-    shipped by an earlier deployment). This keeps the walk proportional to the commits
+    shipped by an earlier deployment). Tag and release deployments walk without that floor:
+    a tag on a release branch may be the first to contain commits older than the previous
+    tag. This keeps the walk proportional to the commits
     between deployments instead of all history.
 
     The walk reads materialised tables only (int_commit_parent_edges): evaluated over the
@@ -42,10 +44,15 @@ deployments_with_floor as (
         repository_full_name,
         deployed_sha,
         finished_at,
-        coalesce(
-            {{ dbt.dateadd('day', -7, 'lag(finished_at) over (partition by repository_full_name order by finished_at, deployment_id)') }},
-            cast('1970-01-01' as {{ dbt.type_timestamp() }})
-        ) as walk_floor_at
+        case
+            -- tags and releases can sit on any branch: a commit's earliest containing tag may
+            -- come long after the previous tag (a release branch), so their walk has no floor
+            when deployment_source in ('tags', 'releases') then cast('1970-01-01' as {{ dbt.type_timestamp() }})
+            else coalesce(
+                {{ dbt.dateadd('day', -7, 'lag(finished_at) over (partition by repository_full_name order by finished_at, deployment_id)') }},
+                cast('1970-01-01' as {{ dbt.type_timestamp() }})
+            )
+        end as walk_floor_at
     from deployments
 ),
 

@@ -77,6 +77,7 @@ recovery as (
 final as (
     select
         flagged.deployment_id,
+        flagged.deployment_source,
         flagged.repository_full_name,
         flagged.owner_team_name,
         flagged.deployed_sha,

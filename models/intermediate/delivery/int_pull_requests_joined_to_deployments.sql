@@ -33,8 +33,9 @@ commit_deployments as (
 ),
 
 ancestry_known as (
-    select distinct repository_full_name
-    from {{ ref('stg_github__commits') }}
+    select repository_full_name from {{ ref('stg_github__commits') }}
+    union
+    select repository_full_name from {{ ref('stg_git__commits') }}
 ),
 
 repository_windows as (

@@ -1,6 +1,7 @@
 {#-
     Repositories with their owning team (service_ownership, service_type = repository).
-    Repositories seen only in PR or deployment data are kept with a null owner.
+    Repositories seen only in PR, deployment, Actions, release, tag or git data are kept
+    (with a null owner when service_ownership does not name them).
 -#}
 with
 
@@ -16,6 +17,26 @@ deployments as (
     select * from {{ ref('stg_github__deployments') }}
 ),
 
+workflow_runs as (
+    select * from {{ ref('stg_github__workflow_runs') }}
+),
+
+releases as (
+    select * from {{ ref('stg_github__releases') }}
+),
+
+github_tags as (
+    select * from {{ ref('stg_github__tags') }}
+),
+
+git_tags as (
+    select * from {{ ref('stg_git__tags') }}
+),
+
+git_commits as (
+    select * from {{ ref('stg_git__commits') }}
+),
+
 ownership as (
     select * from {{ ref('stg_files__service_ownerships') }}
     where service_type = 'repository'
@@ -27,6 +48,16 @@ all_repositories as (
     select repository_full_name from pull_requests
     union
     select repository_full_name from deployments
+    union
+    select repository_full_name from workflow_runs
+    union
+    select repository_full_name from releases
+    union
+    select repository_full_name from github_tags
+    union
+    select repository_full_name from git_tags
+    union
+    select repository_full_name from git_commits
 ),
 
 final as (

@@ -135,7 +135,7 @@ final as (
         cast(pull_request_id as {{ dbt.type_bigint() }}) as pull_request_id,
         cast(repository_full_name as {{ dbt.type_string() }}) as repository_full_name,
         cast(pull_number as {{ dbt.type_bigint() }}) as pull_number,
-        cast(deployment_id as {{ dbt.type_bigint() }}) as deployment_id,
+        cast(deployment_id as {{ dbt.type_string() }}) as deployment_id,
         cast(work_item_key as {{ dbt.type_string() }}) as work_item_key,
         cast(feature_key as {{ dbt.type_string() }}) as feature_key,
 

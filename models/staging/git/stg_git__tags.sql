@@ -1,16 +1,7 @@
-{%- set raw_columns = {
-    'repository': 'varchar',
-    'name': 'varchar',
-    'target_sha': 'varchar',
-    'tagged_at': 'timestamptz',
-    '_dlt_load_id': 'varchar',
-    '_dlt_id': 'varchar',
-} -%}
-
 with
 
 source as (
-    select * from {{ optional_source('git', 'tags', raw_columns) }}
+    select * from {{ optional_source('git', 'tags') }}
 ),
 
 deduplicated as (
@@ -21,7 +12,8 @@ renamed as (
     select
         repository as repository_full_name,
         name as tag_name,
-        target_sha,
+        lower(target_sha) as target_sha,
+        coalesce(is_annotated, false) as is_annotated,
         {{ to_utc('tagged_at') }} as tagged_at
     from deduplicated
 )
