@@ -3,7 +3,9 @@
     python -m ingestion.sources.git.bench --commits 100000
 
 Everything happens in a temporary folder (repository, warehouse, dlt state); prints the
-commits per second of the first (full) load and the time of a second, no-op run.
+commits per second of the first (full) load, the time of a second, no-op run, and of a
+third run after a tagged side branch (`release/bench`, 1% of the commits, forked at the
+middle of `main`) appeared: only that branch's commits are read.
 """
 
 from __future__ import annotations
@@ -53,6 +55,47 @@ def fast_import_stream(commits: int, start: int = 1_700_000_000) -> bytes:
     return b"".join(out)
 
 
+def side_branch_stream(base: str, commits: int, start: int = 1_800_000_000) -> bytes:
+    """`commits` commits on `release/bench` forked at commit `base`, its tip tagged."""
+    out: list[bytes] = []
+    for i in range(1, commits + 1):
+        when = start + i * 60
+        data = f"Backport {i}\n".encode()
+        body = f"backport {i}\n".encode()
+        out.append(
+            b"".join(
+                [
+                    b"commit refs/heads/release/bench\n",
+                    f"mark :{i}\n".encode(),
+                    f"author Ana <ana@example.com> {when} +0000\n".encode(),
+                    f"committer Ana <ana@example.com> {when} +0000\n".encode(),
+                    f"data {len(data)}\n".encode(),
+                    data,
+                    f"from {base}\n".encode() if i == 1 else f"from :{i - 1}\n".encode(),
+                    f"M 644 inline release/file_{i % 50}.txt\ndata {len(body)}\n".encode(),
+                    body,
+                    b"\n",
+                ]
+            )
+        )
+    out.append(f"reset refs/tags/release-bench\nfrom :{commits}\n\n".encode())
+    return b"".join(out)
+
+
+def add_tagged_side_branch(path: Path, commits: int, fork_back: int) -> None:
+    base = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", f"main~{fork_back}"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run(
+        ["git", "-C", str(path), "fast-import", "--quiet"],
+        input=side_branch_stream(base, commits),
+        check=True,
+    )
+
+
 def build_repository(path: Path, commits: int) -> float:
     started = time.monotonic()
     subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
@@ -83,6 +126,14 @@ def main() -> None:
         )
         again = run_source(NAME, source(repo_path=str(repo)), db_path=db, state_dir=state)
         print(f"second (no-op) run: {again.total_rows} rows in {again.seconds:.1f}s")
+        side = max(1, args.commits // 100)
+        add_tagged_side_branch(repo, side, fork_back=args.commits // 2)
+        third = run_source(NAME, source(repo_path=str(repo)), db_path=db, state_dir=state)
+        print(
+            f"third run, a tag on a new side branch of {side:,} commits: "
+            f"{third.row_counts.get('commits', 0):,} commits, "
+            f"{third.row_counts.get('tags', 0)} tags in {third.seconds:.1f}s"
+        )
 
 
 if __name__ == "__main__":
