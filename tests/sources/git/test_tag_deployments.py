@@ -6,13 +6,15 @@ value below is computed by hand from the dates written here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dlt
 import duckdb
 import pytest
 
-from ingestion.common.pipeline import LoadSummary, run_source
+from ingestion.common.pipeline import LoadSummary, make_pipeline, run_source
 from ingestion.sources.git import NAME, source
 from tests.sources.git.tagged_repo import git, make_tagged_repo, reference_from_git
 
@@ -200,3 +202,32 @@ def test_tagged_fixture_loads_as_the_git_reference_says(warehouse: Path, tmp_pat
         "v1.0.3",
         "v1.2.0-rc1",
     ]
+
+
+def test_state_of_the_one_branch_design_is_taken_over(warehouse: Path, branched: Branched) -> None:
+    """State written before tags were read (`heads`: one branch tip) is the loaded tip."""
+    sha = branched.sha
+    assert load(branched.path, include_tags=False).row_counts == {"commits": 3}
+
+    @dlt.source(name=NAME, section=NAME)
+    def earlier_version() -> Any:
+        def commits() -> Iterator[list[dict[str, Any]]]:
+            state = dlt.current.resource_state()
+            state.pop("tips", None)
+            state["heads"] = {"api:HEAD": sha["m3"]}
+            yield from ()
+
+        return dlt.resource(commits, name="commits")
+
+    run_source(NAME, earlier_version(), printer=lambda _line: None)
+    state = make_pipeline(NAME).state["sources"][NAME]["resources"]["commits"]
+    assert state == {"heads": {"api:HEAD": sha["m3"]}}
+
+    summary = load(branched.path)
+
+    # main's m1..m3 are not read again: only the tagged side branch
+    assert loaded_shas(warehouse, last_load_only=True) == {sha["r1"], sha["r2"], sha["r3"]}
+    assert summary.row_counts == {"commits": 3, "tags": 5}
+    state = make_pipeline(NAME).state["sources"][NAME]["resources"]["commits"]
+    assert "heads" not in state
+    assert state["tips"] == {"api:HEAD": sorted({sha["m2"], sha["m3"], sha["r2"], sha["r3"]})}
