@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from ingestion.common.config import disable_telemetry, warehouse_path
+from ingestion.common.config import disable_telemetry, settings_dir, warehouse_path
 from ingestion.common.errors import IngestionError
 from ingestion.sources import SOURCE_NAMES
 
@@ -19,7 +19,8 @@ Measure the return on AI tools in software teams.
 
 Typical use:
   ai-roi demo                     generate the demo company, load, validate, build, print the scorecard
-  ai-roi run --all                load every configured source (.dlt/config.toml + secrets), then validate
+  ai-roi run --all                load every configured source (.dlt/config.toml + secrets), then validate;
+                                  the others are skipped, each with the setting it lacks
   ai-roi run github jira          load some sources
   ai-roi validate                 re-run the Great Expectations checks on the raw tables
   ai-roi build                    dbt build (staging -> intermediate -> marts, with all tests)
@@ -47,7 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "sources", nargs="*", metavar="SOURCE", help="one or more of: " + ", ".join(SOURCE_NAMES)
     )
-    run.add_argument("--all", action="store_true", help="every source: " + ", ".join(SOURCE_NAMES))
+    run.add_argument(
+        "--all",
+        action="store_true",
+        help="every configured source (skipping, with the reason, any whose required settings "
+        "are not set): " + ", ".join(SOURCE_NAMES),
+    )
     run.add_argument(
         "--no-validate", action="store_true", help="skip the Great Expectations checks"
     )
@@ -273,6 +279,12 @@ def _status() -> int:
     return 0
 
 
+_NOTHING_CONFIGURED = """\
+error: no source is configured. Set them in {settings}/config.toml (org, site_url,
+repo_path, folders) and {settings}/secrets.toml (tokens; see secrets.toml.example), or as
+environment variables (SOURCES__GITHUB__ORG, ...), then run `ai-roi run --all` again."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     disable_telemetry()
     args = _parser().parse_args(argv)
@@ -282,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run_demo(seed=args.seed, show_scorecard=not args.no_scorecard)
         elif args.command == "run":
-            from ingestion.orchestrate import ingest_many
+            from ingestion.orchestrate import ingest_many, unconfigured
 
             names = list(SOURCE_NAMES) if args.all else list(args.sources)
             unknown = sorted(set(names) - set(SOURCE_NAMES))
@@ -295,6 +307,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not names:
                 print("Name the sources to run, or --all.", file=sys.stderr)
                 return 2
+            if args.all:
+                skipped = unconfigured(names)
+                for name, reason in skipped.items():
+                    print(f"skipped {name}: {reason}")
+                names = [name for name in names if name not in skipped]
+                if not names:
+                    print(_NOTHING_CONFIGURED.format(settings=settings_dir()), file=sys.stderr)
+                    return 1
             ingest_many({name: {} for name in names}, validate=not args.no_validate)
         elif args.command == "validate":
             from ingestion.common.validation import validate_tables

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF, warehouse_path
+from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF, missing_config, warehouse_path
 from ingestion.common.errors import IngestionError
 from ingestion.common.pipeline import LoadSummary, run_source
 from ingestion.common.validation import ValidationReport, validate_tables
@@ -30,6 +30,21 @@ def load_source_module(name: str) -> ModuleType:
     if name not in SOURCE_NAMES:
         raise IngestionError(f"unknown source {name!r}; known: {', '.join(SOURCE_NAMES)}")
     return importlib.import_module(f"ingestion.sources.{name}")
+
+
+def unconfigured(names: Iterable[str]) -> dict[str, str]:
+    """The sources among `names` that lack a setting they cannot run without, each with
+    why (`sources.git.repo_path is not set`): each source's `settings.REQUIRED_CONFIG`
+    checked against dlt config/secrets and the environment."""
+    reasons: dict[str, str] = {}
+    for name in names:
+        if name not in SOURCE_NAMES:
+            raise IngestionError(f"unknown source {name!r}; known: {', '.join(SOURCE_NAMES)}")
+        settings = importlib.import_module(f"ingestion.sources.{name}.settings")
+        missing = missing_config(name, getattr(settings, "REQUIRED_CONFIG", ()))
+        if missing:
+            reasons[name] = "; ".join(missing)
+    return reasons
 
 
 def ingest(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,51 @@ def source_setting(source: str, key: str, *, secret: bool = False) -> Any:
     accessor = dlt.secrets if secret else dlt.config
     value = accessor.get(f"sources.{source}.{key}")
     return None if value is None or value == "" else value
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A setting a source cannot run without (its `REQUIRED_CONFIG` lists them).
+
+    Met by any of: `sources.<source>.<key>` for a key in `keys` (`source_setting`), an
+    environment variable in `env` (the source's own fallbacks, e.g. `JIRA_API_TOKEN`), or,
+    for a folder setting, its default `folder` existing under the working directory or
+    the project root.
+    """
+
+    keys: tuple[str, ...]
+    env: tuple[str, ...] = ()
+    folder: str | None = None
+
+    def met(self, source: str) -> bool:
+        return (
+            any(source_setting(source, key) is not None for key in self.keys)
+            or any(os.environ.get(name) for name in self.env)
+            or (
+                self.folder is not None
+                and any((base / self.folder).is_dir() for base in (Path.cwd(), PROJECT_ROOT))
+            )
+        )
+
+    def describe(self, source: str) -> str:
+        """`sources.jira.api_token (or JIRA_API_TOKEN) is not set`, ..."""
+        text = " / ".join(f"sources.{source}.{key}" for key in self.keys)
+        if self.env:
+            text += f" (or {' / '.join(self.env)})"
+        text += " is not set"
+        if self.folder:
+            text += f" and {self.folder} does not exist"
+        return text
+
+
+def missing_config(source: str, required: Iterable[Requirement]) -> list[str]:
+    """What `source` lacks to run, per unmet requirement; [] when it is configured."""
+    return [req.describe(source) for req in required if not req.met(source)]
+
+
+def settings_dir() -> Path:
+    """The `.dlt` folder dlt reads `config.toml` and `secrets.toml` from."""
+    from dlt.common.configuration.container import Container
+    from dlt.common.configuration.specs import PluggableRunContext
+
+    return Path(Container()[PluggableRunContext].context.settings_dir).absolute()

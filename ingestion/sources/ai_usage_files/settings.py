@@ -23,10 +23,14 @@ The loader adds `subject` (= `user_login`, else `team:<team>`) and `source_file`
 
 from __future__ import annotations
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 NAME = "ai_usage_files"
 DEFAULT_PATH = "data/ai_usage"
+#: what `ai-roi run --all` needs set to run this source (else it skips it): the folder,
+#: or the default folder present
+REQUIRED_CONFIG = (Requirement(("path",), folder=DEFAULT_PATH),)
 TABLE = "ai_usage_daily"
 EXTENSIONS = (".csv", ".jsonl", ".ndjson", ".json")
 TEAM_SUBJECT_PREFIX = "team:"

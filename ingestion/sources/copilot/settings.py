@@ -7,6 +7,7 @@ declared here are kept, so GitHub adding fields does not change the raw schema.
 
 from __future__ import annotations
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 NAME = "copilot"
@@ -14,6 +15,8 @@ NAME = "copilot"
 DEFAULT_BASE_URL = "https://api.github.com"
 #: environment variable used when no `sources.copilot.token` secret is configured
 TOKEN_ENV_VAR = "GITHUB_TOKEN"
+#: what `ai-roi run --all` needs set to run this source (else it skips it)
+REQUIRED_CONFIG = (Requirement(("org",)),)
 #: days fetched on a first run when no `start_date` is given
 DEFAULT_HISTORY_DAYS = 28
 API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}

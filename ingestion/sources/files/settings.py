@@ -6,10 +6,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 SOURCE = "files"
 DEFAULT_PATH = "data/files"
+#: what `ai-roi run --all` needs set to run this source (else it skips it): the folder,
+#: or the default folder present
+REQUIRED_CONFIG = (Requirement(("path",), folder=DEFAULT_PATH),)
 EXTENSIONS = (".csv", ".parquet")
 CHUNK_ROWS = 10_000
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 NAME = "git"
 
 DEFAULT_BRANCH = "HEAD"
+#: what `ai-roi run --all` needs set to run this source (else it skips it)
+REQUIRED_CONFIG = (Requirement(("repo_path",)),)
 #: rows handed to dlt at a time
 DEFAULT_BATCH_SIZE = 20_000
 #: bytes read from `git log` per chunk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 NAME = "github"
@@ -11,6 +12,9 @@ DEFAULT_PER_PAGE = 100
 #: threads fetching per-PR / per-deployment details (commits, reviews, files, statuses)
 DEFAULT_WORKERS = 8
 TOKEN_ENV_VAR = "GITHUB_TOKEN"
+#: what `ai-roi run --all` needs set to run this source (else it skips it): the
+#: organisation, or the repositories to read
+REQUIRED_CONFIG = (Requirement(("org", "repositories")),)
 #: how pull requests (with their commits, reviews and files) and deployments (with their
 #: statuses) are read, `pulls_api` / `deployments_api`: `graphql.py`
 PULLS_APIS = ("rest", "graphql")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 SOURCE = "incidents"
@@ -13,6 +14,8 @@ INCIDENTS_PATH = "incidents"
 ACCEPT = "application/vnd.pagerduty+json;version=2"
 AUTH_PREFIX = "Token token="
 ENV_API_TOKENS = ("PAGERDUTY_API_TOKEN", "PAGERDUTY_TOKEN")
+#: what `ai-roi run --all` needs set to run this source (else it skips it)
+REQUIRED_CONFIG = (Requirement(("api_token",), env=ENV_API_TOKENS),)
 
 DEFAULT_START_DATE = "2024-01-01"
 #: incidents change after they were created (acknowledged, resolved): re-read this many

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingestion.common.config import Requirement
 from ingestion.common.records import Col, TableSpec
 
 SOURCE = "jira"
@@ -20,6 +21,12 @@ PAGE_SIZE = 100
 CHANGELOG_PAGE_SIZE = 100
 ENV_EMAIL = "JIRA_EMAIL"
 ENV_API_TOKEN = "JIRA_API_TOKEN"
+#: what `ai-roi run --all` needs set to run this source (else it skips it)
+REQUIRED_CONFIG = (
+    Requirement(("site_url",)),
+    Requirement(("email",), env=(ENV_EMAIL,)),
+    Requirement(("api_token",), env=(ENV_API_TOKEN,)),
+)
 
 #: the issue fields requested from search (the story points/epic fields are added)
 BASE_FIELDS = (
