@@ -39,7 +39,7 @@ pull_requests as (
 ),
 
 deployed_commits as (
-    select * from {{ ref('int_pull_request_commits_deployed') }}
+    select * from {{ ref('int_commits_deployed') }}
 ),
 
 incidents as (

@@ -1,6 +1,7 @@
 {#-
-    Incident -> causing deployment (METRICS.md, change failure rate), one row per incident.
-    The incident belongs to its service's team (service_ownership, pagerduty_service).
+    Incident -> causing deployment (METRICS.md, change failure rate), one row per incident
+    from any incident source (int_incidents_unioned: PagerDuty, labelled GitHub issues, Jira).
+    The incident belongs to its service's team (service_ownership).
     1. `explicit`: the incident names a deployment id, or a commit SHA (prefix >= 7) that
        a production deployment of the same team deployed;
     2. `attribution_window`: else the latest successful production deployment of a
@@ -11,12 +12,7 @@
 with
 
 incidents as (
-    select * from {{ ref('stg_incidents__incidents') }}
-),
-
-ownership as (
-    select * from {{ ref('stg_files__service_ownerships') }}
-    where service_type = 'pagerduty_service'
+    select * from {{ ref('int_incidents_unioned') }}
 ),
 
 deployments as (
@@ -25,13 +21,7 @@ deployments as (
 ),
 
 incidents_with_team as (
-    select
-        incidents.*,
-        ownership.team_name
-    from incidents
-    left join ownership
-        on incidents.service_name = ownership.service_name
-        or incidents.service_id = ownership.service_name
+    select * from incidents
 ),
 
 -- two equi-joins instead of one join on `a or b`: an OR condition is a nested loop
@@ -88,6 +78,7 @@ window_matches as (
 final as (
     select
         incidents_with_team.incident_id,
+        incidents_with_team.incident_source,
         incidents_with_team.team_name,
         incidents_with_team.service_name,
         incidents_with_team.urgency,
