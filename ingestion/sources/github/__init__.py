@@ -1,4 +1,6 @@
-"""GitHub source: repositories, pull requests and their details, deployments, commits.
+"""GitHub source: repositories, pull requests and their details, deployments, commits,
+and the delivery signals of teams that do not use the Deployments API: GitHub Actions
+runs of deploy/release workflows, releases, tags and incident-labelled issues.
 
 Loads the tables of `raw_github` described in `ingestion/RAW_TABLES.md` from REST v3.
 Per-PR lists (commits, reviews, files) and deployment statuses are fetched on a small
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import dlt
@@ -19,7 +23,7 @@ from dlt.sources import DltResource
 
 from ingestion.common.errors import SourceError
 from ingestion.common.pipeline import Progress
-from ingestion.common.records import TableSpec
+from ingestion.common.records import TableSpec, parse_timestamp
 from ingestion.sources.github import graphql, settings
 from ingestion.sources.github.expectations import SUITES
 from ingestion.sources.github.helpers import (
@@ -27,11 +31,16 @@ from ingestion.sources.github.helpers import (
     RepoCursor,
     file_totals,
     is_empty_repository_error,
+    is_pull_request,
+    issue_label_names,
     label_names,
     latest_status,
     pages_until_older,
+    paginate_wrapped,
     parent_shas,
     pull_number_from_url,
+    row_digest,
+    tag_name,
     with_repo,
 )
 
@@ -47,7 +56,7 @@ class _GithubRun:
 
     def __init__(
         self,
-        org: str,
+        org: str | None,
         repositories: Sequence[str] | None,
         clients: Clients,
         per_page: int,
@@ -55,6 +64,8 @@ class _GithubRun:
         progress: Progress,
         graphql_url: str | None = None,
         deployments_graphql_url: str | None = None,
+        workflow_pattern: re.Pattern[str] | None = None,
+        incident_labels: Sequence[str] = settings.DEFAULT_INCIDENT_LABELS,
     ) -> None:
         self.org = org
         self.wanted = [r.strip() for r in repositories or [] if r and r.strip()]
@@ -66,6 +77,12 @@ class _GithubRun:
         self.graphql_url = graphql_url
         #: set: deployments (with their statuses) come from GraphQL
         self.deployments_graphql_url = deployments_graphql_url
+        #: workflows whose runs `workflow_runs` reads (matched on name or file path)
+        self.workflow_pattern = workflow_pattern or re.compile(
+            settings.DEFAULT_ACTIONS_WORKFLOW_PATTERN, re.IGNORECASE
+        )
+        #: issues with any of these labels are `incident_issues`
+        self.incident_labels = [label for label in incident_labels if label]
         self._repos: Rows | None = None
         #: per-PR lists already fetched with the PR page (REST: the files that sized it;
         #: GraphQL: all three), handed on to their resources: (table, repo, number) -> items
@@ -77,21 +94,33 @@ class _GithubRun:
     def repos(self) -> Rows:
         """The repositories this run reads (shaped), fetched once and shared by every resource."""
         if self._repos is None:
-            listed: list[Any] = []
-            path = settings.ORG_REPOS.format(org=self.org)
-            for page in self.clients.api.paginate_link(path, {"per_page": self.per_page}):
-                listed.extend(page)
-            if self.wanted:
-                by_name = {
-                    str(r.get("full_name", "")).lower(): r for r in listed if isinstance(r, Mapping)
-                }
-                listed = [
-                    by_name.get(name.lower())
-                    or self.clients.api.get_json(settings.REPO.format(repo=name))
-                    for name in self.wanted
-                ]
+            if self.wanted:  # named: no listing, each fetched by name (on the pool)
+                listed = self.clients.map(
+                    lambda name: self.clients.api.get_json(settings.REPO.format(repo=name)),
+                    self.wanted,
+                )
+            else:
+                listed = self._owner_repos()
             self._repos = [settings.REPOSITORIES.shape(r) for r in listed]
         return self._repos
+
+    def _owner_repos(self) -> list[Any]:
+        """The owner's repositories: an organisation's, or a user account's when GitHub
+        answers 404 for `orgs/{owner}/repos` (the owner is not an organisation)."""
+        listed: list[Any] = []
+        params = {"per_page": self.per_page}
+        try:
+            for page in self.clients.api.paginate_link(
+                settings.ORG_REPOS.format(org=self.org), params
+            ):
+                listed.extend(page)
+        except SourceError as exc:
+            if exc.status != 404 or listed:
+                raise
+            path = settings.USER_REPOS.format(owner=self.org)
+            for page in self.clients.api.paginate_link(path, {**params, "type": "owner"}):
+                listed.extend(page)
+        return listed
 
     def repositories(self) -> Iterator[Rows]:
         """Repositories whose fields changed since the last run (digest per id in state)."""
@@ -400,6 +429,276 @@ class _GithubRun:
                     raise
             cursor.save()
 
+    # -- GitHub Actions runs of deploy/release workflows ------------------------------------
+    def workflow_runs(self) -> Iterator[Rows]:
+        """Runs of the workflows matching `workflow_pattern`, new or changed since last run.
+
+        State per repository and workflow: each listed run's creation time, row digest and
+        status, for the runs from the listing floor on. The floor is the newest run's
+        creation minus `WORKFLOW_RUNS_LOOKBACK_DAYS`, or the earliest run not `completed`
+        if that is earlier; the next run lists from the floor's day (`created=>=`), so a
+        run still in progress is re-read until it completes, and a run whose digest did
+        not change is not loaded again.
+        """
+        state = dlt.current.resource_state().setdefault("repositories", {})
+        spec = settings.WORKFLOW_RUNS_TABLE
+        for repo in self.repos():
+            name = repo["full_name"]
+            workflows = self._matching_workflows(name)
+            known = state.setdefault(name, {})
+            listed = self.clients.map(
+                lambda wf, name=name, known=known: self._fetch_runs(
+                    name, wf, known.get(str(wf["workflow_id"])) or {}
+                ),
+                workflows,
+            )
+            rows: Rows = []
+            for workflow, items in zip(workflows, listed, strict=True):
+                wid = str(workflow["workflow_id"])
+                before = (known.get(wid) or {}).get("runs") or {}
+                runs: dict[str, list[Any]] = {}
+                changed: dict[int, dict[str, Any]] = {}
+                for item in items:
+                    raw = item
+                    if isinstance(item, Mapping):
+                        raw = with_repo(
+                            item,
+                            name,
+                            name=workflow["name"] or item.get("name"),
+                            path=workflow["path"] or item.get("path"),
+                            workflow_id=item.get("workflow_id") or workflow["workflow_id"],
+                        )
+                    row = spec.shape(raw)
+                    digest = row_digest(row)
+                    key = str(row["id"])
+                    runs[key] = [row["created_at"].isoformat(), digest, row["status"]]
+                    if (before.get(key) or [None, None])[1] != digest:
+                        changed[row["id"]] = row
+                known[wid] = {"runs": _runs_in_window(runs)}
+                rows.extend(changed.values())
+            self.progress.add("workflow_runs", len(rows))
+            if rows:
+                yield rows
+
+    def _matching_workflows(self, repo: str) -> Rows:
+        """The repository's workflows whose name or path matches the pattern (shaped)."""
+        matching: Rows = []
+        path = settings.WORKFLOWS.format(repo=repo)
+        for page in paginate_wrapped(
+            self.clients.api, path, {"per_page": self.per_page}, "workflows"
+        ):
+            for item in page:
+                workflow = settings.ACTIONS_WORKFLOW.shape(item)
+                if any(
+                    self.workflow_pattern.search(workflow[field] or "")
+                    for field in ("name", "path")
+                ):
+                    matching.append(workflow)
+        return matching
+
+    def _fetch_runs(self, repo: str, workflow: dict[str, Any], known: dict[str, Any]) -> Rows:
+        """A workflow's runs created from the state's floor day on (all of them at first)."""
+        params: dict[str, Any] = {"per_page": self.per_page}
+        floor = _runs_floor(known.get("runs") or {})
+        if floor is not None:
+            params["created"] = f">={floor.isoformat()}"
+        path = settings.WORKFLOW_RUNS.format(repo=repo, workflow_id=workflow["workflow_id"])
+        items: Rows = []
+        for page in paginate_wrapped(self.clients.api, path, params, "workflow_runs"):
+            items.extend(page)
+        return items
+
+    # -- releases ---------------------------------------------------------------------------
+    def releases(self) -> Iterator[Rows]:
+        """Every release of each repository, loaded only when its fields changed (digest)."""
+        digests: dict[str, str] = dlt.current.resource_state().setdefault("digests", {})
+        spec = settings.RELEASES_TABLE
+        for repo in self.repos():
+            name = repo["full_name"]
+            rows: Rows = []
+            path = settings.RELEASES.format(repo=name)
+            for page in self.clients.api.paginate_link(path, {"per_page": self.per_page}):
+                for item in page:
+                    row = spec.shape(with_repo(item, name))
+                    digest = row_digest(row)
+                    if digests.get(str(row["id"])) != digest:
+                        digests[str(row["id"])] = digest
+                        rows.append(row)
+            self.progress.add("releases", len(rows))
+            if rows:
+                yield rows
+
+    # -- tags -------------------------------------------------------------------------------
+    def tags(self) -> Iterator[Rows]:
+        """Each repository's whole tag set, loaded only when it changed.
+
+        State per repository: each tag's ref object SHA with what it resolved to (peeled
+        target commit, date, annotated or not), so only a new or moved tag costs a request
+        (its tag object, or its commit for a lightweight tag); and a digest of the set.
+        """
+        state = dlt.current.resource_state()
+        resolved: dict[str, Any] = state.setdefault("resolved", {})
+        digests: dict[str, str] = state.setdefault("digests", {})
+        spec = settings.TAGS_TABLE
+        for repo in self.repos():
+            name = repo["full_name"]
+            try:
+                refs = [
+                    settings.TAG_REF.shape(item)
+                    for page in self.clients.api.paginate_link(settings.TAG_REFS.format(repo=name))
+                    for item in page
+                ]
+            except SourceError as exc:
+                if not is_empty_repository_error(exc):
+                    raise
+                continue
+            known: dict[str, list[Any]] = resolved.get(name) or {}
+            todo = [
+                ref
+                for ref in refs
+                if (known.get(tag_name(ref["ref"])) or [None])[0] != ref["object__sha"]
+            ]
+            found = dict(
+                zip(
+                    (ref["ref"] for ref in todo),
+                    self.clients.map(lambda ref, name=name: self._resolve_tag(name, ref), todo),
+                    strict=True,
+                )
+            )
+            rows: Rows = []
+            current: dict[str, list[Any]] = {}
+            for ref in refs:
+                tag = tag_name(ref["ref"])
+                target, tagged_at, annotated = (
+                    found[ref["ref"]] if ref["ref"] in found else known[tag][1:]
+                )
+                if annotated is None:  # a tag of a tree or blob: not a release of code
+                    current[tag] = [ref["object__sha"], None, None, None]
+                    continue
+                row = spec.shape(
+                    {
+                        "repository_full_name": name,
+                        "name": tag,
+                        "target_sha": target,
+                        "tagged_at": tagged_at,
+                        "is_annotated": annotated,
+                    }
+                )
+                rows.append(row)
+                when = row["tagged_at"].isoformat() if row["tagged_at"] else None
+                current[tag] = [ref["object__sha"], row["target_sha"], when, row["is_annotated"]]
+            resolved[name] = current
+            digest = hashlib.sha1(
+                repr(sorted((tag, *values) for tag, values in current.items())).encode()
+            ).hexdigest()
+            if digests.get(name) == digest:
+                self.progress.add("tags", 0)
+                continue
+            digests[name] = digest
+            self.progress.add("tags", len(rows))
+            if rows:
+                yield rows
+
+    def _resolve_tag(self, repo: str, ref: dict[str, Any]) -> list[Any]:
+        """[target commit SHA, tagged_at, annotated] of one tag ref.
+
+        Annotated (`object.type == "tag"`): the tag object's tagger date, its object peeled
+        to the commit. Lightweight (`commit`): the commit's committer date. A tag of a tree
+        or a blob (as the git source, skipped): [None, None, None].
+        """
+        sha, kind = ref["object__sha"], ref["object__type"]
+        api = self.clients.api
+        if kind == "tag":
+            tag = api.get_json(settings.TAG_OBJECT.format(repo=repo, sha=sha))
+            tagged_at = _dig(tag, "tagger", "date")
+            target = _dig(tag, "object", "sha")
+            for _ in range(settings.MAX_TAG_PEEL):  # a tag of a tag: peel to the commit
+                if _dig(tag, "object", "type") != "tag" or not isinstance(target, str):
+                    break
+                tag = api.get_json(settings.TAG_OBJECT.format(repo=repo, sha=target))
+                target = _dig(tag, "object", "sha")
+            if _dig(tag, "object", "type") in settings.NOT_COMMITS:
+                return [None, None, None]
+            return [target, tagged_at, True]
+        if kind in settings.NOT_COMMITS:
+            return [None, None, None]
+        commit = api.get_json(settings.COMMIT.format(repo=repo, sha=sha))
+        return [sha, _dig(commit, "commit", "committer", "date"), False]
+
+    # -- incidents as labelled issues -------------------------------------------------------
+    def incident_issues(self) -> Iterator[Rows]:
+        """Issues carrying any of `incident_labels`, updated since the cursor of each
+        (repository, label): pull requests dropped, an issue listed by two labels once."""
+        cursors = dlt.current.resource_state().setdefault("updated_at", {})
+        spec = settings.INCIDENT_ISSUES_TABLE
+        for repo in self.repos():
+            name = repo["full_name"]
+            loaded: set[int] = set()
+            for label in self.incident_labels:
+                cursor = RepoCursor(cursors, f"{name}|{label}")
+                params: dict[str, Any] = {"labels": label, "state": "all"}
+                if cursor.since:
+                    params["since"] = cursor.since
+                params.update(per_page=self.per_page, sort="updated", direction="asc")
+                pages = self.clients.api.paginate_link(settings.ISSUES.format(repo=name), params)
+                try:
+                    for page in pages:
+                        rows: Rows = []
+                        for item in page:
+                            if is_pull_request(item):
+                                continue
+                            raw = item
+                            if isinstance(item, Mapping):  # never the author or the body
+                                labels = issue_label_names(item.get("labels"))
+                                raw = with_repo(item, name, label_names=labels)
+                            row = spec.shape(raw)
+                            if cursor.is_new(row["updated_at"], row["id"]) and (
+                                row["id"] not in loaded
+                            ):
+                                loaded.add(row["id"])
+                                rows.append(row)
+                            cursor.observe(row["updated_at"], row["id"])
+                        self.progress.add("incident_issues", len(rows))
+                        if rows:
+                            yield rows
+                except SourceError as exc:
+                    if exc.status != 410:  # 410 Gone: issues are disabled for the repository
+                        raise
+                cursor.save()
+
+
+def _dig(value: Any, *path: str) -> Any:
+    for part in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _runs_floor(runs: Mapping[str, Sequence[Any]]) -> date | None:
+    """The day from which a workflow's runs are listed again (None: list them all).
+
+    The newest known run's creation minus the lookback, or the earliest run not yet
+    completed if that is earlier.
+    """
+    if not runs:
+        return None
+    created = [(parse_timestamp(values[0]), values[2]) for values in runs.values()]
+    lookback = timedelta(days=settings.WORKFLOW_RUNS_LOOKBACK_DAYS)
+    newest = max(when for when, _ in created) - lookback
+    still_open = [when for when, status in created if status != settings.WORKFLOW_RUN_DONE]
+    return min([newest, *still_open]).date()
+
+
+def _runs_in_window(runs: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The listed runs the next listing will see again (from its floor day on)."""
+    floor = _runs_floor(runs)
+    return {
+        key: values
+        for key, values in runs.items()
+        if floor is None or parse_timestamp(values[0]).date() >= floor
+    }
+
 
 def _batches(spec: TableSpec, batches: Iterator[Rows]) -> Iterator[Any]:
     """Shaped rows as `pyarrow` tables with the spec's schema (`settings.ARROW_TABLES`).
@@ -447,7 +746,7 @@ def _merge_hints(spec: TableSpec, merge_key: Sequence[str] | None = None) -> dic
 
 @dlt.source(name=NAME)
 def source(
-    org: str = dlt.config.value,
+    org: str | None = None,
     repositories: list[str] | None = None,
     base_url: str = settings.DEFAULT_BASE_URL,
     token: str | None = dlt.secrets.value,
@@ -457,8 +756,15 @@ def source(
     pulls_api: str = "rest",
     graphql_url: str | None = None,
     deployments_api: str = "rest",
+    include_workflow_runs: bool = True,
+    actions_workflow_pattern: str = settings.DEFAULT_ACTIONS_WORKFLOW_PATTERN,
+    include_releases: bool = True,
+    include_tags: bool = True,
+    incident_labels: list[str] | None = None,
 ) -> Sequence[DltResource]:
-    """GitHub organisation `org` (all its repositories unless `repositories` names some).
+    """GitHub organisation (or user account) `org`: all its repositories unless
+    `repositories` names some (`owner/name`; then no listing is read and `org` may be
+    left out).
 
     `token` comes from `sources.github.token` in `.dlt/secrets.toml`, else `GITHUB_TOKEN`.
     `base_url` is `https://HOST/api/v3` for GitHub Enterprise Server. `environments`
@@ -468,9 +774,18 @@ def source(
     `https://api.github.com/graphql` or `https://HOST/api/graphql`), same tables and rows.
     `deployments_api` is `rest` (default) or `graphql`: deployments with their statuses
     from the same GraphQL endpoint, same tables and rows.
+    For teams that do not use the Deployments API: `workflow_runs` (runs of the GitHub
+    Actions workflows whose name or path matches `actions_workflow_pattern`, a
+    case-insensitive regular expression), `releases`, `tags` (each with its `include_*`
+    switch), and `incident_issues`, the issues carrying any of `incident_labels`
+    (default `["incident"]`; an empty list turns the resource off).
     """
-    if not org:
-        raise SourceError(NAME, "config 'org' (sources.github.org) is required")
+    if not org and not repositories:
+        raise SourceError(
+            NAME,
+            "config 'org' (sources.github.org) is required unless 'repositories' "
+            "(sources.github.repositories) names the repositories to read",
+        )
     for option, value in (("pulls_api", pulls_api), ("deployments_api", deployments_api)):
         if value not in settings.PULLS_APIS:
             raise SourceError(
@@ -478,6 +793,15 @@ def source(
                 f"config '{option}' (sources.github.{option}) must be one of "
                 f"{', '.join(settings.PULLS_APIS)}, got {value!r}",
             )
+    try:
+        workflow_pattern = re.compile(actions_workflow_pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise SourceError(
+            NAME,
+            "config 'actions_workflow_pattern' (sources.github.actions_workflow_pattern) is "
+            f"not a valid regular expression: {actions_workflow_pattern!r} ({exc})",
+        ) from None
+    labels = list(settings.DEFAULT_INCIDENT_LABELS if incident_labels is None else incident_labels)
     clients = Clients(
         base_url, token or os.environ.get(settings.TOKEN_ENV_VAR) or None, workers=workers
     )
@@ -491,6 +815,8 @@ def source(
         Progress(NAME),
         graphql_url=endpoint if pulls_api == "graphql" else None,
         deployments_graphql_url=endpoint if deployments_api == "graphql" else None,
+        workflow_pattern=workflow_pattern,
+        incident_labels=labels,
     )
 
     def repositories_() -> Iterator[Any]:
@@ -525,10 +851,36 @@ def source(
     def commits() -> Iterator[Rows]:
         yield from run.commits()
 
+    def workflow_runs() -> Iterator[Any]:
+        yield from _batches(settings.WORKFLOW_RUNS_TABLE, run.workflow_runs())
+
+    def releases() -> Iterator[Any]:
+        yield from _batches(settings.RELEASES_TABLE, run.releases())
+
+    def tags() -> Iterator[Any]:
+        yield from _batches(settings.TAGS_TABLE, run.tags())
+
+    def incident_issues() -> Iterator[Any]:
+        yield from _batches(settings.INCIDENT_ISSUES_TABLE, run.incident_issues())
+
     per_pull = settings.PER_PULL_MERGE_KEY
     repositories_resource = dlt.resource(repositories_, **_merge_hints(settings.REPOSITORIES))
     pulls = dlt.resource(pull_requests, **_merge_hints(settings.PULL_REQUESTS))
     deployments = dlt.resource(deployments_, **_merge_hints(settings.DEPLOYMENTS_TABLE))
+    delivery: list[DltResource] = []
+    if include_workflow_runs:
+        delivery.append(dlt.resource(workflow_runs, **_merge_hints(settings.WORKFLOW_RUNS_TABLE)))
+    if include_releases:
+        delivery.append(dlt.resource(releases, **_merge_hints(settings.RELEASES_TABLE)))
+    if include_tags:
+        # merge key: a repository's tag set replaces its earlier one (deleted tags go)
+        delivery.append(
+            dlt.resource(tags, **_merge_hints(settings.TAGS_TABLE, settings.TAGS_MERGE_KEY))
+        )
+    if labels:
+        delivery.append(
+            dlt.resource(incident_issues, **_merge_hints(settings.INCIDENT_ISSUES_TABLE))
+        )
     return (
         repositories_resource,
         pulls,
@@ -555,4 +907,5 @@ def source(
             **_merge_hints(settings.DEPLOYMENT_STATUSES_TABLE),
         ),
         dlt.resource(commits, **_merge_hints(settings.COMMITS_TABLE)),
+        *delivery,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ingestion.common.validation import (
     TableSuite,
+    between,
     in_set,
     non_negative,
     not_null,
@@ -15,6 +16,20 @@ PR_STATES = {"open", "closed"}
 REVIEW_STATES = {"APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"}
 DEPLOYMENT_STATES = {"error", "failure", "inactive", "in_progress", "queued", "pending", "success"}
 FILE_STATUSES = {"added", "removed", "modified", "renamed", "copied", "changed", "unchanged"}
+#: a workflow run's `status` and (once completed) `conclusion`, as GitHub documents them
+WORKFLOW_RUN_STATUSES = {"completed", "in_progress", "pending", "queued", "requested", "waiting"}
+WORKFLOW_RUN_CONCLUSIONS = {
+    "action_required",
+    "cancelled",
+    "failure",
+    "neutral",
+    "skipped",
+    "stale",
+    "startup_failure",
+    "success",
+    "timed_out",
+}
+ISSUE_STATES = {"open", "closed"}
 
 SUITES: list[TableSuite] = [
     TableSuite(
@@ -88,5 +103,54 @@ SUITES: list[TableSuite] = [
         "commits",
         key=["repository_full_name", "sha"],
         checks=[not_null("sha"), unique("repository_full_name", "sha")],
+    ),
+    TableSuite(
+        "workflow_runs",
+        key=["id"],
+        checks=[
+            not_null("id"),
+            unique("id"),
+            not_null("repository_full_name"),
+            not_null("workflow_id"),
+            in_set("status", WORKFLOW_RUN_STATUSES),
+            in_set("conclusion", WORKFLOW_RUN_CONCLUSIONS),
+            between("run_attempt", 1, None),
+            sane_timestamp("created_at"),
+        ],
+    ),
+    TableSuite(
+        "releases",
+        key=["id"],
+        checks=[
+            not_null("id"),
+            unique("id"),
+            not_null("repository_full_name"),
+            not_null("tag_name"),
+            sane_timestamp("created_at"),
+        ],
+    ),
+    TableSuite(
+        "tags",
+        key=["repository_full_name", "name"],
+        # no date range: a tag of history imported from older systems may predate 2000
+        checks=[
+            not_null("name"),
+            unique("repository_full_name", "name"),
+            not_null("target_sha"),
+            not_null("is_annotated"),
+        ],
+    ),
+    TableSuite(
+        "incident_issues",
+        key=["id"],
+        checks=[
+            not_null("id"),
+            unique("id"),
+            not_null("repository_full_name"),
+            unique("repository_full_name", "number"),
+            in_set("state", ISSUE_STATES),
+            sane_timestamp("created_at"),
+            sane_timestamp("updated_at"),
+        ],
     ),
 ]

@@ -5,6 +5,7 @@ Everything vendor-specific lives here; `__init__.py` only wires these into dlt r
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 import requests
 
 from ingestion.common.errors import SourceError
-from ingestion.common.http import ApiClient
+from ingestion.common.http import ApiClient, parse_link_header
 from ingestion.common.records import TableSpec, parse_timestamp
 from ingestion.sources.github import settings
 
@@ -185,6 +186,58 @@ def latest_status(statuses: list[dict[str, Any]]) -> dict[str, Any] | None:
         if best is None or (status["created_at"], status["id"]) > (best["created_at"], best["id"]):
             best = status
     return best
+
+
+def issue_label_names(labels: Any) -> str | None:
+    """An issue's label names, lower-cased, sorted and comma-separated (None without labels)."""
+    if not isinstance(labels, list):
+        return None
+    names = {
+        str(label.get("name") if isinstance(label, Mapping) else label).lower()
+        for label in labels
+        if (label.get("name") if isinstance(label, Mapping) else label) is not None
+    }
+    return ",".join(sorted(names)) or None
+
+
+def is_pull_request(item: Any) -> bool:
+    """GitHub lists pull requests among a repository's issues, with a `pull_request` key."""
+    return isinstance(item, Mapping) and "pull_request" in item
+
+
+def tag_name(ref: str) -> str:
+    """`refs/tags/v1.2` -> `v1.2`."""
+    return ref.removeprefix("refs/tags/")
+
+
+def row_digest(row: Mapping[str, Any]) -> str:
+    """A shaped row's fingerprint, kept in state to load a record only when it changed."""
+    return hashlib.sha1(repr(sorted(row.items())).encode()).hexdigest()
+
+
+def paginate_wrapped(
+    api: ApiClient, path: str, params: dict[str, Any] | None, items_key: str
+) -> Iterator[list[Any]]:
+    """Follow `Link: rel="next"` over pages shaped `{"total_count": n, items_key: [...]}`.
+
+    (GitHub Actions lists.) A page that is not such an object fails naming path and page.
+    """
+    next_url: str | None = path
+    next_params = params
+    page = 0
+    while next_url:
+        page += 1
+        response = api.get(next_url, next_params)
+        body = api.decode(response, path, page)
+        items = body.get(items_key) if isinstance(body, Mapping) else None
+        if not isinstance(items, list):
+            raise SourceError(
+                settings.NAME,
+                f"GET {path} page {page}: expected an object with a list '{items_key}'",
+            )
+        yield items
+        next_url = parse_link_header(response.headers.get("Link")).get("next")
+        next_params = None  # the next link carries the query string
 
 
 def is_empty_repository_error(exc: SourceError) -> bool:

@@ -26,6 +26,8 @@ HEADERS = {
 
 # -- endpoints (relative to base_url) -------------------------------------------------
 ORG_REPOS = "orgs/{org}/repos"
+#: a user account's repositories, listed when `orgs/{org}/repos` answers 404
+USER_REPOS = "users/{owner}/repos"
 REPO = "repos/{repo}"
 PULLS = "repos/{repo}/pulls"
 PULL_COMMITS = "repos/{repo}/pulls/{number}/commits"
@@ -37,6 +39,28 @@ DEPLOYMENTS = "repos/{repo}/deployments"
 DEPLOYMENT = "repos/{repo}/deployments/{deployment_id}"
 DEPLOYMENT_STATUSES = "repos/{repo}/deployments/{deployment_id}/statuses"
 COMMITS = "repos/{repo}/commits"
+COMMIT = "repos/{repo}/commits/{sha}"
+WORKFLOWS = "repos/{repo}/actions/workflows"
+WORKFLOW_RUNS = "repos/{repo}/actions/workflows/{workflow_id}/runs"
+RELEASES = "repos/{repo}/releases"
+TAG_REFS = "repos/{repo}/git/matching-refs/tags"
+TAG_OBJECT = "repos/{repo}/git/tags/{sha}"
+ISSUES = "repos/{repo}/issues"
+
+#: workflows whose runs are read (`actions_workflow_pattern`): a case-insensitive
+#: `re.search` on the workflow's name or file path
+DEFAULT_ACTIONS_WORKFLOW_PATTERN = "deploy|release|publish"
+#: issues with any of these labels are loaded as incidents (`incident_labels`)
+DEFAULT_INCIDENT_LABELS = ("incident",)
+#: workflow runs are re-listed from the newest loaded run's creation day minus this many
+#: days (or from the earliest run still not completed, if earlier)
+WORKFLOW_RUNS_LOOKBACK_DAYS = 2
+#: the `status` of a workflow run that will not change any more
+WORKFLOW_RUN_DONE = "completed"
+#: annotated tags pointing at annotated tags are peeled at most this many levels deep
+MAX_TAG_PEEL = 10
+#: git object types a tag may point at that are not commits: such tags are skipped
+NOT_COMMITS = frozenset({"tree", "blob"})
 
 #: deployment status states after which a deployment's statuses are not fetched again.
 #: (`inactive` is also set later on a *successful* deployment superseded by a newer one;
@@ -198,6 +222,103 @@ COMMITS_TABLE = TableSpec(
     ),
     primary_key=("repository_full_name", "sha"),
     nested=("parents",),
+)
+
+WORKFLOW_RUNS_TABLE = TableSpec(
+    NAME,
+    "workflow_runs",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("workflow_id", "bigint", required=True),
+        Col("name", "text"),
+        Col("path", "text"),
+        Col("head_branch", "text"),
+        Col("head_sha", "text"),
+        Col("event", "text"),
+        Col("status", "text", required=True),
+        Col("conclusion", "text"),
+        Col("run_attempt", "bigint"),
+        Col("created_at", "timestamp", required=True),
+        Col("run_started_at", "timestamp"),
+        Col("updated_at", "timestamp"),
+    ),
+    primary_key=("id",),
+)
+
+#: an item of the workflows list: not loaded, shaped to check it (a broken one names the
+#: `workflow_runs` table it would feed and its `workflow_id`)
+ACTIONS_WORKFLOW = TableSpec(
+    NAME,
+    "workflow_runs",
+    (
+        Col("workflow_id", "bigint", required=True, path="id"),
+        Col("name", "text"),
+        Col("path", "text"),
+    ),
+    primary_key=("workflow_id",),
+)
+
+RELEASES_TABLE = TableSpec(
+    NAME,
+    "releases",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("tag_name", "text", required=True),
+        Col("target_commitish", "text"),
+        Col("name", "text"),
+        Col("draft", "bool"),
+        Col("prerelease", "bool"),
+        Col("created_at", "timestamp", required=True),
+        Col("published_at", "timestamp"),
+    ),
+    primary_key=("id",),
+)
+
+TAGS_TABLE = TableSpec(
+    NAME,
+    "tags",
+    (
+        Col("repository_full_name", "text", required=True),
+        Col("name", "text", required=True),
+        Col("target_sha", "text", required=True),
+        Col("tagged_at", "timestamp"),
+        Col("is_annotated", "bool", required=True),
+    ),
+    primary_key=("repository_full_name", "name"),
+)
+
+#: an item of `git/matching-refs/tags`: not loaded, shaped to check it before resolving
+TAG_REF = TableSpec(
+    NAME,
+    "tags",
+    (
+        Col("ref", "text", required=True),
+        Col("object__sha", "text", required=True, path="object.sha"),
+        Col("object__type", "text", required=True, path="object.type"),
+    ),
+    primary_key=("ref",),
+)
+
+#: merge key of `tags`: a repository's whole tag set replaces its earlier one
+TAGS_MERGE_KEY = ("repository_full_name",)
+
+INCIDENT_ISSUES_TABLE = TableSpec(
+    NAME,
+    "incident_issues",
+    (
+        Col("id", "bigint", required=True),
+        Col("repository_full_name", "text", required=True),
+        Col("number", "bigint", required=True),
+        Col("title", "text"),
+        Col("state", "text", required=True),
+        Col("label_names", "text"),
+        Col("created_at", "timestamp", required=True),
+        Col("closed_at", "timestamp"),
+        Col("updated_at", "timestamp", required=True),
+    ),
+    primary_key=("id",),
 )
 
 #: flat tables (no nested lists) go to dlt as arrow tables: written straight to parquet,

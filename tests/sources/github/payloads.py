@@ -394,3 +394,182 @@ def gql_deployments_page(
             }
         }
     }
+
+
+# -- delivery signals without the Deployments API: Actions runs, releases, tags, issues ------
+def workflow(workflow_id: int, name: str, path: str, state: str = "active") -> dict[str, Any]:
+    """An item of `GET /repos/{owner}/{repo}/actions/workflows` (under `workflows`)."""
+    return {
+        "id": workflow_id,
+        "node_id": f"MDg6V29ya2Zsb3c{workflow_id}",
+        "name": name,
+        "path": path,
+        "state": state,
+        "created_at": "2025-06-08T23:48:37.000-08:00",
+        "updated_at": "2025-06-08T23:50:21.000-08:00",
+        "url": f"{API}/repos/{REPO}/actions/workflows/{workflow_id}",
+        "html_url": f"https://github.com/{REPO}/blob/main/{path}",
+        "badge_url": f"https://github.com/{REPO}/workflows/{name}/badge.svg",
+    }
+
+
+def workflows_page(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"total_count": len(items), "workflows": list(items)}
+
+
+def workflow_run(
+    run_id: int,
+    workflow: dict[str, Any],
+    created_at: str,
+    *,
+    status: str = "completed",
+    conclusion: str | None = "success",
+    updated_at: str | None = None,
+    run_attempt: int = 1,
+    event: str = "push",
+    head_sha: str = "acb5820ced9479c074f688cc328bf03f341a511d",
+) -> dict[str, Any]:
+    """An item of `GET .../actions/workflows/{id}/runs` (under `workflow_runs`).
+
+    GitHub's documented example has `path` with the ref (`.github/workflows/build.yml@main`)
+    and the head commit's author name and email: neither is loaded.
+    """
+    return {
+        "id": run_id,
+        "name": workflow["name"],
+        "node_id": f"MDEyOldvcmtmbG93IFJ1bj{run_id}",
+        "check_suite_id": 42,
+        "head_branch": "main",
+        "head_sha": head_sha,
+        "path": f"{workflow['path']}@main",
+        "display_title": "Update README.md",
+        "run_number": run_id % 1000,
+        "event": event,
+        "status": status,
+        "conclusion": conclusion,
+        "workflow_id": workflow["id"],
+        "url": f"{API}/repos/{REPO}/actions/runs/{run_id}",
+        "html_url": f"https://github.com/{REPO}/actions/runs/{run_id}",
+        "pull_requests": [],
+        "created_at": created_at,
+        "updated_at": updated_at or created_at,
+        "actor": user("octocat", 1),
+        "run_attempt": run_attempt,
+        "run_started_at": created_at if status != "queued" else None,
+        "triggering_actor": user("octocat", 1),
+        "head_commit": {
+            "id": head_sha,
+            "message": "Update README.md",
+            "timestamp": created_at,
+            "author": {"name": "Mona Octocat", "email": "mona@example.com"},
+            "committer": {"name": "Mona Octocat", "email": "mona@example.com"},
+        },
+    }
+
+
+def runs_page(*items: dict[str, Any], total: int | None = None) -> dict[str, Any]:
+    return {"total_count": len(items) if total is None else total, "workflow_runs": list(items)}
+
+
+def release(
+    release_id: int,
+    tag_name: str,
+    *,
+    name: str | None = None,
+    draft: bool = False,
+    prerelease: bool = False,
+    created_at: str = "2026-02-10T12:00:00Z",
+    published_at: str | None = "2026-02-10T12:30:00Z",
+) -> dict[str, Any]:
+    """An item of `GET /repos/{owner}/{repo}/releases`."""
+    return {
+        "url": f"{API}/repos/{REPO}/releases/{release_id}",
+        "html_url": f"https://github.com/{REPO}/releases/{tag_name}",
+        "id": release_id,
+        "node_id": f"MDc6UmVsZWFzZT{release_id}",
+        "tag_name": tag_name,
+        "target_commitish": "main",
+        "name": name if name is not None else tag_name,
+        "body": "Description of the release",
+        "draft": draft,
+        "prerelease": prerelease,
+        "created_at": created_at,
+        "published_at": None if draft else published_at,
+        "author": user("octocat", 1),
+        "assets": [],
+    }
+
+
+def tag_ref(name: str, sha: str, kind: str) -> dict[str, Any]:
+    """An item of `GET /repos/{owner}/{repo}/git/matching-refs/tags` (`kind`: tag or commit)."""
+    object_path = "tags" if kind == "tag" else "commits"
+    return {
+        "ref": f"refs/tags/{name}",
+        "node_id": "MDM6UmVmcmVmcy9oZWFkcy9mZWF0dXJlQQ==",
+        "url": f"{API}/repos/{REPO}/git/refs/tags/{name}",
+        "object": {"type": kind, "sha": sha, "url": f"{API}/repos/{REPO}/git/{object_path}/{sha}"},
+    }
+
+
+def tag_object(
+    sha: str, name: str, tagged_at: str, target: str, target_kind: str = "commit"
+) -> dict[str, Any]:
+    """`GET /repos/{owner}/{repo}/git/tags/{sha}`: an annotated tag (tagger name/email dropped)."""
+    return {
+        "node_id": "MDM6VGFnOTQwYmQzMzYyNDhlZmFlMGY5ZWU1YmM3YjJkNWM5ODU4ODdiMTZhYw==",
+        "tag": name,
+        "sha": sha,
+        "url": f"{API}/repos/{REPO}/git/tags/{sha}",
+        "message": f"release {name}",
+        "tagger": {"name": "Mona Octocat", "email": "mona@example.com", "date": tagged_at},
+        "object": {"type": target_kind, "sha": target, "url": f"{API}/repos/{REPO}/git/x/{target}"},
+        "verification": {"verified": False, "reason": "unsigned", "signature": None},
+    }
+
+
+def issue(
+    issue_id: int,
+    number: int,
+    updated_at: str,
+    labels: list[str],
+    *,
+    state: str = "closed",
+    title: str = "Checkout is down",
+    created_at: str = "2026-02-10T08:00:00Z",
+    closed_at: str | None = "2026-02-10T09:15:00Z",
+    is_pull: bool = False,
+) -> dict[str, Any]:
+    """An item of `GET /repos/{owner}/{repo}/issues` (a PR has a `pull_request` key)."""
+    body: dict[str, Any] = {
+        "id": issue_id,
+        "node_id": f"MDU6SXNzdWU{issue_id}",
+        "url": f"{API}/repos/{REPO}/issues/{number}",
+        "repository_url": f"{API}/repos/{REPO}",
+        "html_url": f"https://github.com/{REPO}/issues/{number}",
+        "number": number,
+        "state": state,
+        "state_reason": "completed" if state == "closed" else None,
+        "title": title,
+        "body": "Customers cannot pay. Reported by mona@example.com",
+        "user": user("mona-reporter", 77),
+        "labels": [label(name, 100 + i) for i, name in enumerate(labels)],
+        "assignee": None,
+        "assignees": [],
+        "milestone": None,
+        "locked": False,
+        "comments": 3,
+        "closed_at": closed_at if state == "closed" else None,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "closed_by": user("octocat", 1) if state == "closed" else None,
+        "author_association": "MEMBER",
+    }
+    if is_pull:
+        body["pull_request"] = {
+            "url": f"{API}/repos/{REPO}/pulls/{number}",
+            "html_url": f"https://github.com/{REPO}/pull/{number}",
+            "diff_url": f"https://github.com/{REPO}/pull/{number}.diff",
+            "patch_url": f"https://github.com/{REPO}/pull/{number}.patch",
+            "merged_at": None,
+        }
+    return body

@@ -111,6 +111,15 @@ def script(api: FakeApi, *, pulls_1: list[dict[str, Any]] | None = None) -> None
             p.branch_commit("1" * 40, "2026-02-11T12:00:00Z", ["0" * 40]),
         ],
     )
+    no_delivery_signals(api, BASE)
+
+
+def no_delivery_signals(api: FakeApi, base: str) -> None:
+    """A repository without deploy workflows, releases, tags or incident issues."""
+    api.add(f"{base}/actions/workflows", {"total_count": 0, "workflows": []})
+    api.add(f"{base}/releases", [])
+    api.add(f"{base}/git/matching-refs/tags", [])
+    api.add(f"{base}/issues", [])
 
 
 def load(api: FakeApi, **kwargs: Any) -> LoadSummary:

@@ -12,7 +12,16 @@ from ingestion.common.errors import MalformedRecordError, SourceError, Validatio
 from ingestion.common.validation import validate_tables
 from ingestion.sources.github import NAME, SUITES
 from tests.sources.github import payloads as p
-from tests.sources.github.scenario import BASE, EXPECTED_COUNTS, TOKEN, counts, load, query, script
+from tests.sources.github.scenario import (
+    BASE,
+    EXPECTED_COUNTS,
+    TOKEN,
+    counts,
+    load,
+    no_delivery_signals,
+    query,
+    script,
+)
 from tests.support.fake_api import FakeApi
 
 
@@ -324,10 +333,12 @@ def test_repository_filter_environment_filter_and_empty_repository(
     script(fake_api)
     fake_api.routes[("/orgs/acme/repos", None)] = []
     fake_api.add("/orgs/acme/repos", [p.repository(), p.repository(2, "web")])
-    # named but not in the org listing: fetched by name; empty, so GitHub answers 409 for commits
+    # named: fetched by name, no listing; empty, so GitHub answers 409 for commits
+    fake_api.add("/repos/acme/api", p.repository())
     fake_api.add("/repos/acme/empty", p.repository(3, "empty", pushed_at=None, size=0))
     for resource in ("pulls", "pulls/comments", "deployments"):
         fake_api.add(f"/repos/acme/empty/{resource}", [])
+    no_delivery_signals(fake_api, "/repos/acme/empty")
     fake_api.add("/repos/acme/empty/commits", {"message": "Git Repository is empty."}, status=409)
 
     load(fake_api, repositories=["acme/api", "acme/empty"], environments=["production"])
@@ -337,5 +348,6 @@ def test_repository_filter_environment_filter_and_empty_repository(
         ("acme/empty",),
     ]
     assert fake_api.hits("/repos/acme/web/pulls") == []
+    assert fake_api.hits("/orgs/acme/repos") == []
     assert fake_api.hits(f"{BASE}/deployments")[0].query["environment"] == ["production"]
     assert query(warehouse, "select count(*) from raw_github.commits") == [(2,)]
