@@ -11,6 +11,8 @@ ingestion sources to run unchanged against it (see ingestion/demo/README.md).
 (`repository.pullRequests` with labels, commits, reviews and files;
 `repository.deployments` with statuses; GitHub's response shape, node IDs and `errors`
 included) from the same data; it does not parse other GraphQL queries.
+GitHub Actions workflows and runs, releases, tags and issues are served from optional
+attributes of the world (empty without them; shapes in `_Handler.delivery`).
 The server's memory does not grow with the world: Jira issues and Copilot user reports
 (the two files that grow with the organisation) stay on disk and are read by byte offset
 from an in-memory index, and per-repository data is loaded on first use into a small
@@ -199,6 +201,26 @@ class DemoWorld:
             else:
                 self._repo_data.move_to_end(full_name)
         return data
+
+
+def _date_matches(value: str, query: str) -> bool:
+    """GitHub's date qualifier (`>=2026-02-10`, `<2026-03-01`, `2026-02-01..2026-02-28`,
+    `2026-02-10`) against an ISO timestamp, by its UTC day."""
+    day = parse_time(value).date()
+    if ".." in query:
+        low, high = query.split("..", 1)
+        return (low in ("", "*") or day >= date.fromisoformat(low[:10])) and (
+            high in ("", "*") or day <= date.fromisoformat(high[:10])
+        )
+    for operator, test in (
+        (">=", day.__ge__),
+        ("<=", day.__le__),
+        (">", day.__gt__),
+        ("<", day.__lt__),
+    ):
+        if query.startswith(operator):
+            return bool(test(date.fromisoformat(query[len(operator) :][:10])))
+    return day == date.fromisoformat(query[:10])
 
 
 def _public(obj: dict[str, Any]) -> dict[str, Any]:
@@ -411,7 +433,125 @@ class _Handler(BaseHTTPRequestHandler):
                 if commit is None:
                     raise ApiError(404, NOT_FOUND)
                 return self.send_json(_public(commit))
+            if rest[:1] in (["actions"], ["releases"], ["git"], ["issues"]):
+                return self.delivery(f"{seg[1]}/{seg[2]}", rest)
+        if len(seg) == 3 and seg[0] == "users" and seg[2] == "repos":
+            return self.user_repos(seg[1])
         raise ApiError(404, NOT_FOUND)
+
+    def user_repos(self, owner: str) -> None:
+        """`GET /users/{owner}/repos`: the repositories the account owns (orgs too, as GitHub)."""
+        repos = [r for r in self.server.world.repos if r["owner"]["login"] == owner]
+        if not repos and owner != self.server.world.org:
+            raise ApiError(404, NOT_FOUND)
+        chunk, headers = self.page(sorted(repos, key=lambda r: r["full_name"]))
+        self.send_json(chunk, headers=headers)
+
+    # -- delivery signals without the Deployments API --------------------------------
+    def delivery(self, full_name: str, rest: list[str]) -> None:
+        """Actions workflows and runs, releases, tags and issues of one repository.
+
+        Served from optional attributes of the world, each a dict keyed by repository full
+        name (`acme/api`); a world without one serves empty lists:
+
+        - `workflows`: `[{"id", "name", "path", "state", ...}]` (GitHub's workflow objects)
+        - `workflow_runs`: `[{"id", "workflow_id", "name", "path", "head_branch",
+          "head_sha", "event", "status", "conclusion", "run_attempt", "created_at",
+          "run_started_at", "updated_at", ...}]` (GitHub's run objects, any workflow)
+        - `releases`: `[{"id", "tag_name", "target_commitish", "name", "draft",
+          "prerelease", "created_at", "published_at", ...}]`
+        - `tags`: `[{"ref": "refs/tags/v1", "object": {"sha", "type": "tag"|"commit"}}]`;
+          a lightweight tag's commit is served by `/commits/{sha}` from the repository's
+          commits file
+        - `tag_objects`: `{sha: {"sha", "tag", "tagger": {"date", ...}, "object": {"sha",
+          "type"}}}` (annotated tags' objects, by the SHA their ref points at)
+        - `github_issues`: `[{"id", "number", "title", "state", "labels": [{"name"}],
+          "created_at", "closed_at", "updated_at", ...}]` (a PR listed as an issue carries
+          a `pull_request` key, as on GitHub)
+        """
+        world = self.server.world
+
+        def data(attribute: str, empty: Any) -> Any:
+            return (getattr(world, attribute, None) or {}).get(full_name) or empty
+
+        if rest == ["actions", "workflows"]:
+            workflows = sorted(data("workflows", []), key=lambda w: w["id"])
+            chunk, headers = self.page(workflows)
+            return self.send_json(
+                {"total_count": len(workflows), "workflows": chunk}, headers=headers
+            )
+        if len(rest) == 4 and rest[:2] == ["actions", "workflows"] and rest[3] == "runs":
+            workflow = next(
+                (
+                    w
+                    for w in data("workflows", [])
+                    if str(w["id"]) == rest[2] or w.get("path", "").endswith(f"/{rest[2]}")
+                ),
+                None,
+            )
+            if workflow is None:
+                raise ApiError(404, NOT_FOUND)
+            runs = [r for r in data("workflow_runs", []) if r["workflow_id"] == workflow["id"]]
+            created = self.q("created")
+            if created:
+                runs = [r for r in runs if _date_matches(r["created_at"], created)]
+            for name in ("status", "branch", "event", "head_sha"):
+                value = self.q(name)
+                field = "head_branch" if name == "branch" else name
+                if value:  # a status filter also matches a conclusion, as on GitHub
+                    runs = [r for r in runs if value in (r.get(field), r.get("conclusion"))]
+            runs.sort(key=lambda r: (parse_time(r["created_at"]), r["id"]), reverse=True)
+            chunk, headers = self.page(runs)
+            return self.send_json(
+                {"total_count": len(runs), "workflow_runs": chunk}, headers=headers
+            )
+        if rest == ["releases"]:
+            releases = sorted(
+                data("releases", []),
+                key=lambda r: (parse_time(r["created_at"]), r["id"]),
+                reverse=True,
+            )
+            chunk, headers = self.page(releases)
+            return self.send_json(chunk, headers=headers)
+        if len(rest) >= 3 and rest[:3] == ["git", "matching-refs", "tags"]:
+            prefix = "refs/" + "/".join(rest[2:])
+            refs = sorted(
+                (r for r in data("tags", []) if r["ref"].startswith(prefix)),
+                key=lambda r: r["ref"],
+            )
+            return self.send_json(refs)
+        if len(rest) == 3 and rest[:2] == ["git", "tags"]:
+            tag = data("tag_objects", {}).get(rest[2])
+            if tag is None:
+                raise ApiError(404, NOT_FOUND)
+            return self.send_json(tag)
+        if rest == ["issues"]:
+            return self.issues(data("github_issues", []))
+        raise ApiError(404, NOT_FOUND)
+
+    def issues(self, items: list[dict[str, Any]]) -> None:
+        """`GET /repos/{o}/{r}/issues`: `labels` (all of them), `state`, `since`, sorted."""
+        state = self.q("state", "open")
+        items = [i for i in items if state == "all" or i["state"] == state]
+        wanted = {name.strip().lower() for name in (self.q("labels") or "").split(",")} - {""}
+        if wanted:
+            items = [
+                i
+                for i in items
+                if wanted <= {str(label["name"]).lower() for label in i.get("labels") or []}
+            ]
+        since = self.q("since")
+        if since:
+            cutoff = parse_time(since)
+            items = [i for i in items if parse_time(i["updated_at"]) >= cutoff]
+        key = {"updated": "updated_at"}.get(self.q("sort") or "", "created_at")
+        items = sorted(
+            items,
+            key=lambda i: (parse_time(i[key]), i["id"]),
+            reverse=self.q("direction", "desc") == "desc",
+        )
+        chunk, headers = self.page(items)
+        self.send_json(chunk, headers=headers)
 
     def org_repos(self) -> None:
         repos = list(self.server.world.repos)

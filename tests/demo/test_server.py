@@ -401,3 +401,91 @@ def test_graphql_errors_follow_github(api: ServerHandle) -> None:
     assert "valid cursor" in cursor["errors"][0]["message"]
     not_json = requests.post(f"{api.github_url}/graphql", data=b"{", timeout=10)
     assert not_json.status_code == 400
+
+
+# -- delivery signals without the Deployments API (optional world attributes) ----------------
+def test_delivery_routes_are_empty_for_a_world_without_them(api: ServerHandle) -> None:
+    base = f"{api.github_url}/repos/acme/search-service"
+    workflows = requests.get(f"{base}/actions/workflows", timeout=10)
+    assert workflows.json() == {"total_count": 0, "workflows": []}
+    for path in ("releases", "git/matching-refs/tags", "issues"):
+        response = requests.get(f"{base}/{path}", timeout=10)
+        assert (response.status_code, response.json()) == (200, []), path
+    assert requests.get(f"{base}/actions/workflows/1/runs", timeout=10).status_code == 404
+    assert requests.get(f"{base}/git/tags/{'a' * 40}", timeout=10).status_code == 404
+    assert (
+        requests.get(f"{api.github_url}/repos/acme/nope-service/releases", timeout=10).status_code
+        == 404
+    )
+    repos, _ = follow(f"{api.github_url}/users/acme/repos")  # GitHub answers for orgs too
+    assert sorted(r["full_name"] for r in repos) == sorted(
+        r["full_name"] for r in read_jsonl(api.world.root / "api/github/repos.jsonl")
+    )
+    assert requests.get(f"{api.github_url}/users/nobody/repos", timeout=10).status_code == 404
+
+
+def test_delivery_routes_serve_the_worlds_data_to_the_github_source(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from ingestion.common.pipeline import run_source
+    from ingestion.sources.github import source
+    from tests.sources.github import payloads as p
+
+    repo = "acme/search-service"
+    deploy = p.workflow(11, "Deploy", ".github/workflows/deploy.yml")
+    lint = p.workflow(12, "Lint", ".github/workflows/lint.yml")
+    runs = [
+        p.workflow_run(3002, deploy, "2026-02-12T10:00:00Z"),
+        p.workflow_run(3001, deploy, "2026-02-01T10:00:00Z", conclusion="failure"),
+        p.workflow_run(4001, lint, "2026-02-12T09:00:00Z"),
+    ]
+    commit = read_jsonl(data_dir / "api/github/commits/search-service.jsonl")[0]
+    with serve(data_dir) as handle:
+        world = handle.world
+        world.workflows = {repo: [lint, deploy]}
+        world.workflow_runs = {repo: runs}
+        world.releases = {repo: [p.release(701, "v1.0.0"), p.release(702, "v1.1.0", draft=True)]}
+        world.tags = {
+            repo: [
+                p.tag_ref("v1.0.0", "b1" * 20, "tag"),
+                p.tag_ref("v0.1", commit["sha"], "commit"),
+            ]
+        }
+        world.tag_objects = {
+            repo: {
+                "b1" * 20: p.tag_object("b1" * 20, "v1.0.0", "2026-02-10T12:00:00Z", commit["sha"])
+            }
+        }
+        world.github_issues = {
+            repo: [
+                p.issue(9001, 41, "2026-02-10T10:00:00Z", ["incident"]),
+                p.issue(9002, 42, "2026-02-10T11:00:00Z", ["bug"]),
+                p.issue(9003, 43, "2026-02-10T12:00:00Z", ["Incident"], is_pull=True),
+            ]
+        }
+        base = f"{handle.github_url}/repos/{repo}"
+        filtered = requests.get(
+            f"{base}/actions/workflows/11/runs", params={"created": ">=2026-02-10"}, timeout=10
+        ).json()
+        assert [r["id"] for r in filtered["workflow_runs"]] == [3002]
+        labelled = requests.get(
+            f"{base}/issues", params={"labels": "INCIDENT", "state": "all"}, timeout=10
+        ).json()
+        assert [i["id"] for i in labelled] == [9003, 9001]  # newest first by default
+
+        summary = run_source(
+            "github",
+            source(repositories=[repo], base_url=handle.github_url, token="demo-token"),
+            db_path=tmp_path / "w.duckdb",
+            state_dir=tmp_path / "pipelines",
+            printer=lambda _line: None,
+        )
+
+    assert {
+        t: summary.row_counts[t] for t in ("workflow_runs", "releases", "tags", "incident_issues")
+    } == {
+        "workflow_runs": 2,
+        "releases": 2,
+        "tags": 2,
+        "incident_issues": 1,
+    }
