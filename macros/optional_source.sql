@@ -57,3 +57,12 @@
     {%- endfor -%}
     {{- return(columns) -}}
 {%- endmacro %}
+
+{#- 'true' / 'false' (SQL): whether any of the (source, table) pairs is loaded. -#}
+{% macro any_source_loaded(pairs) -%}
+    {%- set found = namespace(value=false) -%}
+    {%- for source_name, table_name in pairs -%}
+        {%- if execute and source_is_loaded(source_name, table_name) -%}{%- set found.value = true -%}{%- endif -%}
+    {%- endfor -%}
+    {{- 'true' if found.value else 'false' -}}
+{%- endmacro %}
