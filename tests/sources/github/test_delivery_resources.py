@@ -51,10 +51,12 @@ def issues_query(label: str, since: str | None = None) -> str:
     return urlencode(params)
 
 
-def replace(api: FakeApi, path: str, body: Any, query: str | None = None) -> None:
+def replace(
+    api: FakeApi, path: str, body: Any, query: str | None = None, status: int = 200
+) -> None:
     """Answer `path` (and `query`) with `body` from now on."""
     api.routes[(path, query)] = []
-    api.add(path, body, query=query)
+    api.add(path, body, query=query, status=status)
 
 
 def count(db: Path, table: str) -> int:
@@ -624,3 +626,17 @@ def test_an_organisation_that_fails_otherwise_is_not_read_as_a_user(
     with pytest.raises(SourceError, match="HTTP 401"):
         load(fake_api)
     assert fake_api.hits("/users/acme/repos") == []
+
+
+def test_an_empty_repository_and_disabled_issues_give_no_rows(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    delivery_script(fake_api)
+    tags_refs, issues = f"{BASE}/git/matching-refs/tags", f"{BASE}/issues"
+    replace(fake_api, tags_refs, {"message": "Git Repository is empty."}, status=409)
+    replace(fake_api, issues, {"message": "Issues are disabled for this repo"}, status=410)
+
+    summary = load(fake_api)
+
+    assert "tags" not in summary.row_counts and "incident_issues" not in summary.row_counts
+    assert summary.row_counts["releases"] == 2
