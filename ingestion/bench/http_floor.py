@@ -3,7 +3,9 @@
 `github_http_floor` walks the same endpoints in the same way as a first (full) run of
 `ingestion.sources.github`: the organisation's repositories, then per repository the PR
 list, each PR's commits, reviews and files, the review comments, the deployments with
-each one's statuses, and the default branch's commits. Per-PR and per-deployment lists
+each one's statuses, the default branch's commits, and the delivery lists (workflows with
+the runs of those matching the deployment pattern, releases, tag refs, issues per incident
+label). Per-PR and per-deployment lists
 go through the source's own `Clients` (one `ApiClient` per thread, the same thread pool
 and page size), and every body is decoded as JSON, as the source does. Nothing is
 shaped, stashed or written, so `seconds` is what the API's request count alone costs
@@ -18,13 +20,14 @@ the deployments with their statuses are the source's GraphQL deployment pages
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ingestion.sources.github import graphql, settings
-from ingestion.sources.github.helpers import Clients
+from ingestion.sources.github.helpers import Clients, paginate_wrapped
 
 
 def github_http_floor(
@@ -36,6 +39,8 @@ def github_http_floor(
     per_page: int = settings.DEFAULT_PER_PAGE,
     workers: int = settings.DEFAULT_WORKERS,
     pulls_api: str = "rest",
+    workflow_pattern: str = settings.DEFAULT_ACTIONS_WORKFLOW_PATTERN,
+    incident_labels: Sequence[str] = settings.DEFAULT_INCIDENT_LABELS,
 ) -> dict[str, Any]:
     """Fetch every page; return requests made, items received and seconds."""
     clients = Clients(base_url, token, workers=workers)
@@ -129,6 +134,7 @@ def github_http_floor(
             params["sha"] = branches[repo]
         commits = pages(settings.COMMITS.format(repo=repo), params)
         items += len(comments) + len(deployments) + sum(map(len, statuses)) + len(commits)
+        items += delivery_lists(clients, repo, per, workflow_pattern, incident_labels, pages)
     seconds = time.monotonic() - started
     requests = sum(api.requests_made for api in counted.values())
     return {
@@ -138,3 +144,47 @@ def github_http_floor(
         "requests_per_s": requests / seconds if seconds else None,
         "repositories": len(names),
     }
+
+
+def delivery_lists(
+    clients: Clients,
+    repo: str,
+    per: dict[str, Any],
+    workflow_pattern: str,
+    incident_labels: Sequence[str],
+    pages: Any,
+) -> int:
+    """The source's first-run delivery requests for one repository; items received."""
+    api = clients.api
+    pattern = re.compile(workflow_pattern, re.IGNORECASE)
+    workflows = [
+        wf
+        for page in paginate_wrapped(api, settings.WORKFLOWS.format(repo=repo), per, "workflows")
+        for wf in page
+    ]
+    matching = [
+        wf
+        for wf in workflows
+        if pattern.search(str(wf.get("name") or "")) or pattern.search(str(wf.get("path") or ""))
+    ]
+    runs = [
+        run
+        for wf in matching
+        for page in paginate_wrapped(
+            api,
+            settings.WORKFLOW_RUNS.format(repo=repo, workflow_id=wf["id"]),
+            per,
+            "workflow_runs",
+        )
+        for run in page
+    ]
+    releases = pages(settings.RELEASES.format(repo=repo), per)
+    tags = pages(settings.TAG_REFS.format(repo=repo), per)
+    issues = [
+        item
+        for label in incident_labels
+        for item in pages(
+            settings.ISSUES.format(repo=repo), {"labels": label, "state": "all", **per}
+        )
+    ]
+    return len(workflows) + len(runs) + len(releases) + len(tags) + len(issues)
