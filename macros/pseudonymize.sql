@@ -1,19 +1,31 @@
 {#-
-    Pseudonymise a person identifier: sha256(salt || lower(login)) as hex.
-    The salt is var('id_salt') (env AI_ROI_ID_SALT). Staging applies it to every
-    person identifier; intermediate models apply it to seed logins (bot accounts) so
-    they can be matched without ever exposing a login downstream.
+    Pseudonymise a person identifier: HMAC-SHA256 (hex) of lower(trim(identifier)) with
+    the project's secret key; null stays null. The key is never in SQL: on DuckDB the
+    function `ai_roi_pseudonym` is registered on dbt's connection by the dbt-duckdb plugin
+    `ingestion.dbt_plugins.pseudonym_plugin` (profiles.yml), which reads the key from env
+    AI_ROI_PSEUDONYM_KEY or `.dlt/secrets.toml` (generating one there on the first run);
+    Python code uses the same function, `ingestion.common.pseudonym.pseudonym`. See
+    README: Privacy.
+
+    Staging applies it to every person identifier; intermediate models apply it to seed
+    logins (bot accounts, AI-agent rules) so they match without exposing a login
+    downstream. Models calling it are tables, not views: a view would need the key-holding
+    function on every connection that reads it.
 -#}
 {% macro pseudonymize(column) -%}
     {{ return(adapter.dispatch('pseudonymize', 'ai_roi')(column)) }}
 {%- endmacro %}
 
 {% macro default__pseudonymize(column) -%}
-    case when {{ column }} is null then null
-    else sha2(concat('{{ var("id_salt") }}', lower(trim({{ column }}))), 256) end
+    {{ exceptions.raise_compiler_error(
+        "pseudonymize(): no keyed pseudonym function for the '" ~ target.type ~ "' adapter. "
+        ~ "Person identifiers must be HMAC-SHA256 with the project's secret key, which never "
+        ~ "appears in SQL: register a function computing it on the warehouse's connections "
+        ~ "(as ingestion/dbt_plugins/pseudonym_plugin.py does for DuckDB) and add "
+        ~ target.type ~ "__pseudonymize(column) to macros/pseudonymize.sql calling it."
+    ) }}
 {%- endmacro %}
 
 {% macro duckdb__pseudonymize(column) -%}
-    case when {{ column }} is null then null
-    else sha256(concat('{{ var("id_salt") }}', lower(trim({{ column }})))) end
+    ai_roi_pseudonym(cast({{ column }} as varchar))
 {%- endmacro %}

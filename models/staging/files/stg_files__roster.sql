@@ -1,4 +1,5 @@
 {#- Person identifiers pseudonymised; display names are not passed on. -#}
+{{ config(materialized='table') }}  {#- pseudonymised: a table, see macros/pseudonymize.sql -#}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {#- pseudonymised: a table, see macros/pseudonymize.sql -#}
 with
 
 source as (
