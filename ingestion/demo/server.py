@@ -173,6 +173,27 @@ class DemoWorld:
         self.incidents = sorted(incidents, key=lambda i: (i["_created"], i["incident_number"]))
         orgs = {r["owner"]["login"] for r in self.repos}
         self.org = next(iter(sorted(orgs))) if orgs else "acme"
+        #: Actions workflows and runs, releases, tags, tag objects and issues per repository
+        #: full name (served by `_Handler.delivery`), from api/github/delivery/<repo>.json
+        #: (ingestion/demo/delivery_styles.py); empty without those files
+        self.workflows: dict[str, Any] = {}
+        self.workflow_runs: dict[str, Any] = {}
+        self.releases: dict[str, Any] = {}
+        self.tags: dict[str, Any] = {}
+        self.tag_objects: dict[str, Any] = {}
+        self.github_issues: dict[str, Any] = {}
+        for path in sorted((api / "github" / "delivery").glob("*.json")):
+            delivery = json.loads(path.read_text(encoding="utf-8"))
+            for attribute in (
+                "workflows",
+                "workflow_runs",
+                "releases",
+                "tags",
+                "tag_objects",
+                "github_issues",
+            ):
+                if attribute in delivery:
+                    getattr(self, attribute)[delivery["repository"]] = delivery[attribute]
 
     def user_reports(self, day: str) -> list[dict[str, Any]]:
         return [
