@@ -75,7 +75,11 @@ def run_demo(
     printer: Printer = print,
     generate_kwargs: dict[str, Any] | None = None,
     show_scorecard: bool = True,
+    delivery_styles: str | None = None,
 ) -> dict[str, Any]:
+    """`delivery_styles`: None (every team on the Deployments API and PagerDuty) or a
+    profile of ingestion/demo/delivery_styles.py (`"mixed"`: one repository deploys by
+    GitHub Actions runs, one by tags, one team records incidents as labelled issues)."""
     from ingestion.demo.generator import generate
     from ingestion.demo.server import serve
 
@@ -86,6 +90,17 @@ def run_demo(
     counts = manifest.get("row_counts") or manifest.get("counts") or {}
     if counts:
         printer(f"  {sum(int(v) for v in counts.values()):,} records across {len(counts)} files")
+    if delivery_styles:
+        from ingestion.demo.delivery_styles import apply_delivery_styles
+
+        styles = apply_delivery_styles(data_dir, delivery_styles)
+        manifest["delivery_styles"] = styles
+        printer(f"==> delivery styles {delivery_styles!r}:")
+        for style in ("actions", "tags"):
+            for item in styles[style]:
+                printer(f"  {item['repository']} ({item['team']}) deploys by {style}")
+        for item in styles["issue_incidents"]:
+            printer(f"  {item['team']} records incidents as issues in {item['repository']}")
     with serve(data_dir) as server:
         printer(
             f"==> demo APIs served at {server.base_url} (GitHub, Copilot, Jira, PagerDuty shapes)"
