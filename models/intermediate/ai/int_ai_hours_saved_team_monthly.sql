@@ -15,9 +15,21 @@
     - hours_saved / value_of_hours_saved_usd: the estimate named by
       var('hours_saved_method') (measured, measured_control_adjusted, telemetry_modelled,
       self_reported).
+    An estimate whose inputs were never loaded is null, not 0 (measured: Jira work items;
+    telemetry_modelled: Copilot or AI usage-file telemetry; self_reported: surveys), so a
+    company without Jira does not see "0 hours saved" next to its full AI cost.
 -#}
 {%- set methods = ['measured', 'measured_control_adjusted', 'telemetry_modelled', 'self_reported'] -%}
 {%- set method = var('hours_saved_method') -%}
+{%- set work_items_loaded = any_source_loaded([('jira', 'issues')]) == 'true' -%}
+{%- set inputs_loaded = {
+    'measured': work_items_loaded,
+    'measured_control_adjusted': work_items_loaded,
+    'telemetry_modelled': any_source_loaded([
+        ('copilot', 'user_daily_reports'), ('copilot', 'organization_daily_reports'),
+        ('copilot', 'legacy_metrics'), ('ai_usage_files', 'ai_usage_daily')]) == 'true',
+    'self_reported': any_source_loaded([('files', 'surveys')]) == 'true',
+} -%}
 {%- if method not in methods -%}
     {{ exceptions.raise_compiler_error("var('hours_saved_method') must be one of " ~ methods | join(', ') ~ ", got " ~ method) }}
 {%- endif -%}
@@ -126,8 +138,13 @@ final as (
         {%- endfor %}
         cast(self_reported_hours_saved_per_week_mean as {{ type_double() }}) as self_reported_hours_saved_per_week_mean,
         {%- for name in methods %}
+            {%- if inputs_loaded[name] or not execute %}
             cast({{ name }}_hours_saved as {{ type_double() }}) as {{ name }}_hours_saved,
             cast(round({{ name }}_value_usd, 2) as decimal(18, 2)) as {{ name }}_value_usd,
+            {%- else %}
+            cast(null as {{ type_double() }}) as {{ name }}_hours_saved,
+            cast(null as decimal(18, 2)) as {{ name }}_value_usd,
+            {%- endif %}
         {%- endfor %}
         '{{ method }}' as hours_saved_method
     from filled

@@ -12,6 +12,19 @@
     has a deployment frequency of 0 in a month without deployments.
 -#}
 
+{#- the sources of the hours-saved estimate the net gain uses (var('hours_saved_method')) -#}
+{%- set method = var('hours_saved_method') -%}
+{%- if method in ('measured', 'measured_control_adjusted') -%}
+    {%- set method_tables = [('jira', 'issues')] -%}
+    {%- set method_sources = 'jira' -%}
+{%- elif method == 'telemetry_modelled' -%}
+    {%- set method_tables = [('copilot', 'user_daily_reports'), ('copilot', 'organization_daily_reports'), ('copilot', 'legacy_metrics'), ('ai_usage_files', 'ai_usage_daily')] -%}
+    {%- set method_sources = 'copilot, ai_usage_files' -%}
+{%- else -%}
+    {%- set method_tables = [('files', 'surveys')] -%}
+    {%- set method_sources = 'files' -%}
+{%- endif %}
+
 with
 
 delivery as (
@@ -50,7 +63,8 @@ loaded_sources as (
         {{ any_source_loaded([('jira', 'issues')]) }} as has_work_item_source,
         {{ any_source_loaded([('copilot', 'seats'), ('copilot', 'user_daily_reports'), ('copilot', 'organization_daily_reports'), ('copilot', 'legacy_metrics'), ('ai_usage_files', 'ai_usage_daily')]) }} as has_ai_tool_source,
         {{ any_source_loaded([('files', 'ai_costs')]) }} as has_cost_source,
-        {{ any_source_loaded([('files', 'ops_transactions')]) }} as has_operations_source
+        {{ any_source_loaded([('files', 'ops_transactions')]) }} as has_operations_source,
+        {{ any_source_loaded(method_tables) }} as has_method_source
 ),
 
 adoption_monthly as (
@@ -181,9 +195,9 @@ families as (
     from team_months cross join loaded_sources
     union all
     select
-        team_name, month_start, 'hours_saved', 'jira, copilot, ai_usage_files, files',
+        team_name, month_start, 'hours_saved', '{{ method_sources }}',
         case
-            when not (loaded_sources.has_work_item_source or loaded_sources.has_ai_tool_source) then 'source not loaded'
+            when not loaded_sources.has_method_source then 'source not loaded'
             when cohort = 'control' then 'control team'
             when is_suppressed then 'below minimum group size'
             when hours_saved is null then 'before rollout or nothing measured'
@@ -200,9 +214,9 @@ families as (
     from team_months cross join loaded_sources
     union all
     select
-        team_name, month_start, 'net_productivity', 'files, jira, copilot',
+        team_name, month_start, 'net_productivity', 'files, {{ method_sources }}',
         case
-            when not loaded_sources.has_cost_source then 'source not loaded'
+            when not (loaded_sources.has_cost_source and loaded_sources.has_method_source) then 'source not loaded'
             when cohort = 'control' then 'control team'
             when is_suppressed then 'below minimum group size'
             when net_productivity_gain_usd is null then 'before rollout or nothing measured'
