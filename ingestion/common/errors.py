@@ -40,3 +40,25 @@ class ValidationFailedError(IngestionError):
         lines = [str(f) for f in failures]
         super().__init__("data validation failed:\n  " + "\n  ".join(lines))
         self.failures = list(failures)
+
+
+class DeadlineExceededError(SourceError):
+    """A request or a whole source run took longer than its deadline.
+
+    `kind` is "request" (one HTTP request: connect, headers and the whole body) or "run"
+    (one source run); `seconds` is the deadline that passed and `setting` the environment
+    variable that sets it.
+    """
+
+    def __init__(self, source: str, message: str, *, kind: str, seconds: float) -> None:
+        super().__init__(source, message)
+        self.kind = kind
+        self.seconds = seconds
+        self.setting = (
+            "AI_ROI_REQUEST_DEADLINE_SECONDS"
+            if kind == "request"
+            else "AI_ROI_RUN_DEADLINE_SECONDS"
+        )
+        #: the message without the `[source] ` prefix (to reword it, e.g. `run_source` adds
+        #: that nothing from the run was loaded)
+        self.detail = message

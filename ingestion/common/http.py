@@ -9,21 +9,148 @@ Pagination styles used by the vendors this project reads:
 
 Secrets: the token only ever travels in a header; error messages carry the path,
 never headers, and `redact()` scrubs the token from any text we print.
+
+Deadlines: `timeout` bounds each socket read, which a server trickling its answer a byte
+at a time never trips. Each request therefore also has a total deadline, connect + headers
++ the whole body (`request_deadline`, default `AI_ROI_REQUEST_DEADLINE_SECONDS`, else
+120 s): when it passes, a watchdog shuts the request's socket and the client raises
+`DeadlineExceededError` naming the source, the URL path (never the query string or the
+token) and the deadline, without retrying. Inside a source run (`run_source`) a request
+is also cut short when the run's deadline passes, and none starts after it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ingestion.common.errors import SourceError
+from ingestion.common.errors import DeadlineExceededError, SourceError
+from ingestion.common.pipeline import current_run_deadline, format_seconds, seconds_setting
 
 RETRY_STATUSES = {500, 502, 503, 504}
+
+#: seconds one request may take in all: connect, headers and the whole body
+REQUEST_DEADLINE_ENV = "AI_ROI_REQUEST_DEADLINE_SECONDS"
+DEFAULT_REQUEST_DEADLINE_SECONDS = 120.0
+
+
+def request_deadline_seconds() -> float:
+    return seconds_setting(REQUEST_DEADLINE_ENV, DEFAULT_REQUEST_DEADLINE_SECONDS)
+
+
+# -- the request watchdog ---------------------------------------------------------------
+_watching = threading.local()
+
+
+def _shut(connection: Any) -> None:
+    """Shut the connection's socket down, so a read blocked on it returns at once."""
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        return
+    # the plain socket's shutdown, also for TLS: it wakes the reading thread without
+    # touching the TLS object that thread is using
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watch:
+    """Arms a timer for one request; when it fires, the request's connections are shut."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._done = False
+        self._lock = threading.Lock()
+        self._connections: list[Any] = []
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watch:
+        _watching.current = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        _watching.current = None
+
+    def attach(self, connection: Any) -> None:
+        with self._lock:
+            if connection not in self._connections:
+                self._connections.append(connection)
+            if self.fired:
+                _shut(connection)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            for connection in self._connections:
+                _shut(connection)
+
+
+def _attach(connection: Any) -> None:
+    watch = getattr(_watching, "current", None)
+    if watch is not None:
+        watch.attach(connection)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _attach(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _attach(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter, with connections the request watchdog can shut."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
 
 
 def parse_link_header(value: str | None) -> dict[str, str]:
@@ -50,6 +177,8 @@ class ApiClient:
     `Retry-After`, waits (`Retry-After` seconds, else until `X-RateLimit-Reset`) and
     retries, at most `max_retries` times and never longer than `max_wait_seconds` a wait.
     5xx answers are retried with a short backoff. Anything else raises `SourceError`.
+    `timeout` bounds each socket read, `request_deadline` a whole request (see the module
+    docstring); a request past its deadline is not retried.
     """
 
     def __init__(
@@ -64,6 +193,7 @@ class ApiClient:
         max_retries: int = 5,
         max_wait_seconds: float = 60.0,
         timeout: float = 30.0,
+        request_deadline: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_page: Callable[[str, int], None] | None = None,
     ) -> None:
@@ -71,6 +201,8 @@ class ApiClient:
         self.base_url = base_url.rstrip("/") + "/"
         self._token = token
         self.session = requests.Session()
+        self.session.mount("http://", _WatchedAdapter())
+        self.session.mount("https://", _WatchedAdapter())
         self.session.headers.update(
             {"Accept": "application/json", "User-Agent": "ai-roi-ingestion"}
         )
@@ -81,6 +213,9 @@ class ApiClient:
         self.max_retries = max_retries
         self.max_wait_seconds = max_wait_seconds
         self.timeout = timeout
+        self.request_deadline = (
+            request_deadline if request_deadline is not None else request_deadline_seconds()
+        )
         self._sleep = sleep
         self._on_page = on_page
         self.requests_made = 0
@@ -115,6 +250,32 @@ class ApiClient:
                 return 1.0
         return 1.0
 
+    def _shown(self, url: str) -> str:
+        """The URL's path only: a query string may carry a token or a cursor."""
+        return self.redact(urlsplit(url).path or "/")
+
+    def _budget(self, method: str, url: str) -> tuple[float, DeadlineExceededError]:
+        """Seconds the next request may take, and the error to raise when they pass."""
+        shown = self._shown(url)
+        budget = self.request_deadline
+        error = DeadlineExceededError(
+            self.source,
+            f"{method} {shown}: no complete answer within the request deadline of "
+            f"{format_seconds(budget)} ({REQUEST_DEADLINE_ENV}); the server is too slow or "
+            "stalled",
+            kind="request",
+            seconds=budget,
+        )
+        run = current_run_deadline()
+        if run is not None:
+            left = run.left()
+            if left <= 0:
+                raise run.error(f"{method} {shown} not sent")
+            if left < budget:
+                budget = left
+                error = run.error(f"{method} {shown} cut short")
+        return budget, error
+
     def get(self, path: str, params: dict[str, Any] | None = None) -> requests.Response:
         return self.send("GET", path, params=params)
 
@@ -129,11 +290,25 @@ class ApiClient:
         """One request with the rate-limit and 5xx retries; raise `SourceError` on an error."""
         url = self.url(path)
         for attempt in range(self.max_retries + 1):
+            budget, deadline_error = self._budget(method, url)
+            started = time.monotonic()
+            watch = _Watch(budget)
             try:
-                response = self.session.request(
-                    method, url, params=params, json=json_body, timeout=self.timeout
-                )
-            except requests.RequestException as exc:
+                with watch:
+                    response = self.session.request(
+                        method,
+                        url,
+                        params=params,
+                        json=json_body,
+                        timeout=(min(self.timeout, budget), self.timeout),
+                    )
+            except Exception as exc:
+                if watch.fired or (
+                    isinstance(exc, requests.Timeout) and time.monotonic() - started >= budget
+                ):
+                    raise deadline_error from None
+                if not isinstance(exc, requests.RequestException):
+                    raise
                 if attempt < self.max_retries:
                     self._sleep(min(2.0**attempt * 0.1, self.max_wait_seconds))
                     continue
@@ -154,6 +329,11 @@ class ApiClient:
                         self.source,
                         f"{method} {path}: rate limit resets in {wait:.0f}s, more than the "
                         f"{self.max_wait_seconds:.0f}s this run may wait",
+                    )
+                run = current_run_deadline()
+                if run is not None and wait >= run.left():
+                    raise run.error(
+                        f"{method} {self._shown(url)}: rate limited for {wait:.0f}s more"
                     )
                 self._sleep(wait)
                 continue

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from ingestion.common.errors import SourceError
+from ingestion.common.errors import DeadlineExceededError, IngestionError, SourceError
 from ingestion.common.http import ApiClient, parse_link_header
+from tests.common.slow_server import SlowServer
 from tests.support.fake_api import FakeApi
 
 
@@ -116,3 +119,52 @@ def test_server_errors_are_retried(fake_api: FakeApi) -> None:
     fake_api.add("/flaky", {}, status=502)
     fake_api.add("/flaky", {"ok": True})
     assert ApiClient("t", fake_api.url, sleep=lambda _: None).get_json("/flaky") == {"ok": True}
+
+
+# -- deadlines: a server that trickles its answer cannot keep a run alive -----------------
+def test_a_trickling_body_ends_at_the_request_deadline() -> None:
+    with SlowServer(trickle={"/slow": {"items": list(range(100))}}) as server:
+        client = ApiClient(
+            "slowapi", server.url, token="ghs_SECRETSECRET", request_deadline=1.0, timeout=5.0
+        )
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceededError) as caught:
+            client.get("/slow", {"access_token": "ghs_SECRETSECRET", "page": 2})
+        elapsed = time.monotonic() - started
+        hits = list(server.hits)
+    message = str(caught.value)
+    assert message == (
+        "[slowapi] GET /slow: no complete answer within the request deadline of 1s "
+        "(AI_ROI_REQUEST_DEADLINE_SECONDS); the server is too slow or stalled"
+    )
+    assert "SECRET" not in message and "page" not in message  # the path, not the query
+    assert caught.value.kind == "request" and caught.value.seconds == 1.0
+    assert 0.9 <= elapsed < 3.0  # each read got a byte within the 5s read timeout
+    assert len(hits) == 1  # a request past its deadline is not retried
+
+
+def test_trickling_headers_end_at_the_request_deadline() -> None:
+    with SlowServer(trickle_headers={"/slow": {"ok": True}}) as server:
+        client = ApiClient("slowapi", server.url, request_deadline=1.0, timeout=5.0)
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceededError, match=r"GET /slow: no complete answer within"):
+            client.get_json("/slow")
+        assert time.monotonic() - started < 3.0
+
+
+def test_a_fast_answer_is_not_affected_nor_the_next_request() -> None:
+    with SlowServer(fast={"/a": {"n": 1}, "/b": {"n": 2}}) as server:
+        client = ApiClient("t", server.url, request_deadline=1.0)
+        assert client.get_json("/a") == {"n": 1}
+        time.sleep(1.2)  # longer than the deadline: the watchdog of /a must be disarmed
+        assert client.get_json("/b") == {"n": 2}
+
+
+def test_request_deadline_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AI_ROI_REQUEST_DEADLINE_SECONDS", raising=False)
+    assert ApiClient("t", "http://127.0.0.1:9").request_deadline == 120.0
+    monkeypatch.setenv("AI_ROI_REQUEST_DEADLINE_SECONDS", "1.5")
+    assert ApiClient("t", "http://127.0.0.1:9").request_deadline == 1.5
+    monkeypatch.setenv("AI_ROI_REQUEST_DEADLINE_SECONDS", "soon")
+    with pytest.raises(IngestionError, match="AI_ROI_REQUEST_DEADLINE_SECONDS must be a positive"):
+        ApiClient("t", "http://127.0.0.1:9")
