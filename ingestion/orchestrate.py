@@ -8,6 +8,7 @@ organisation served by a local HTTP server.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import subprocess
 import sys
@@ -47,6 +48,16 @@ def unconfigured(names: Iterable[str]) -> dict[str, str]:
     return reasons
 
 
+#: the source argument `--allow-empty` sets (only sources whose `source()` takes it)
+ALLOW_EMPTY_ARGUMENT = "allow_empty_replace"
+
+
+def takes_allow_empty(name: str) -> bool:
+    """Whether the source accepts `allow_empty_replace` (a file may empty a table)."""
+    parameters = inspect.signature(load_source_module(name).source).parameters
+    return ALLOW_EMPTY_ARGUMENT in parameters
+
+
 def ingest(
     name: str,
     config: Mapping[str, Any] | None = None,
@@ -54,20 +65,28 @@ def ingest(
     validate: bool = True,
     db_path: Path | None = None,
     printer: Printer = print,
+    allow_empty: bool = False,
+    run_deadline: float | None = None,
 ) -> tuple[LoadSummary, ValidationReport | None]:
-    """Load one source (config from arguments, else dlt config/secrets), then validate it."""
+    """Load one source (config from arguments, else dlt config/secrets), then validate it.
+
+    `allow_empty` passes `allow_empty_replace=True` to a source that takes it; `run_deadline`
+    (seconds) overrides `AI_ROI_RUN_DEADLINE_SECONDS`.
+    """
     module = load_source_module(name)
     printer(f"==> ingest {name}")
+    arguments = dict(config or {})
+    if allow_empty and takes_allow_empty(name):
+        arguments[ALLOW_EMPTY_ARGUMENT] = True
     summary = run_source(
-        name, module.source(**dict(config or {})), db_path=db_path, printer=printer
+        name,
+        module.source(**arguments),
+        db_path=db_path,
+        printer=printer,
+        run_deadline=run_deadline,
     )
-    loaded = ", ".join(
-        f"{table} {rows:,}" for table, rows in sorted(summary.row_counts.items()) if rows
-    )
-    printer(
-        f"  [{name}] loaded {summary.total_rows:,} rows in {summary.seconds:.1f}s"
-        + (f" ({loaded})" if loaded else " (nothing new)")
-    )
+    for line in summary.report():
+        printer(line)
     report = None
     if validate:
         report = validate_tables(name, module.SUITES, db_path=db_path, printer=printer)
@@ -80,11 +99,21 @@ def ingest_many(
     validate: bool = True,
     db_path: Path | None = None,
     printer: Printer = print,
+    allow_empty: bool = False,
+    run_deadline: float | None = None,
 ) -> dict[str, LoadSummary]:
     """Load several sources; stop at the first failure (load or validation) before dbt runs."""
     summaries: dict[str, LoadSummary] = {}
     for name, config in configs.items():
-        summary, _ = ingest(name, config, validate=validate, db_path=db_path, printer=printer)
+        summary, _ = ingest(
+            name,
+            config,
+            validate=validate,
+            db_path=db_path,
+            printer=printer,
+            allow_empty=allow_empty,
+            run_deadline=run_deadline,
+        )
         summaries[name] = summary
     return summaries
 

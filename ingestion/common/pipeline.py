@@ -19,21 +19,30 @@
   runs out. A run past its deadline fails like any other failure: its package is dropped,
   so no row and no cursor of it is written. Normalising and loading are not interrupted
   (a load never stops half way).
+- Retention: completed load packages (the parquet files of every table, under
+  `<pipelines_dir>/ai_roi_<source>/load/loaded/`) and dlt's `trace.pickle` are deleted
+  after every run, failed or not; `AI_ROI_KEEP_LOAD_PACKAGES=1` keeps them for debugging.
+- The summary (`LoadSummary.changes`) says per table what the load did: inserted,
+  updated and deleted rows (merge, append) or `replaced (before -> after rows)`.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import dlt
+import duckdb
 from dlt.common.runtime.collector import NullCollector
+from dlt.common.schema.utils import get_write_disposition
 from dlt.pipeline.exceptions import PipelineStepFailed
+from dlt.pipeline.trace import TRACE_FILE_NAME
 
 from ingestion.common.config import dataset_name, disable_telemetry, pipelines_dir, warehouse_path
 from ingestion.common.errors import DeadlineExceededError, IngestionError, SourceError
@@ -50,6 +59,8 @@ LOADER_FILE_FORMAT = "parquet"
 #: seconds one source run may take to extract (env var, default 2 hours)
 RUN_DEADLINE_ENV = "AI_ROI_RUN_DEADLINE_SECONDS"
 DEFAULT_RUN_DEADLINE_SECONDS = 2 * 60 * 60.0
+#: set to 1 (true/yes) to keep completed load packages on disk (they hold every loaded row)
+KEEP_PACKAGES_ENV = "AI_ROI_KEEP_LOAD_PACKAGES"
 
 
 def seconds_setting(name: str, default: float) -> float:
@@ -69,6 +80,10 @@ def seconds_setting(name: str, default: float) -> float:
 def format_seconds(seconds: float) -> str:
     """`1.5s`, `120s`, `7200s`."""
     return f"{seconds:g}s"
+
+
+def keep_load_packages() -> bool:
+    return os.environ.get(KEEP_PACKAGES_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -127,12 +142,67 @@ class _DeadlineCollector(NullCollector):
         self.step = ""
 
 
+@dataclass(frozen=True)
+class TableChange:
+    """What one load did to one table.
+
+    `before`/`after` are the table's row counts around the run, `loaded` the rows of this
+    run's load package and `written` the rows carrying this run's load id afterwards (None
+    for a table without `_dlt_load_id`, e.g. a child table). For merge and append tables
+    `inserted`/`deleted` are the net change of the row count and `updated` the rows this
+    load rewrote that were there before.
+    """
+
+    table: str
+    disposition: str
+    before: int
+    after: int
+    loaded: int
+    written: int | None
+
+    @property
+    def replaced(self) -> bool:
+        return self.disposition == "replace"
+
+    @property
+    def inserted(self) -> int:
+        if self.replaced:
+            return self.after
+        return max(self.after - self.before, 0)
+
+    @property
+    def deleted(self) -> int:
+        if self.replaced:
+            return self.before
+        return max(self.before - self.after, 0)
+
+    @property
+    def updated(self) -> int | None:
+        if self.replaced:
+            return 0
+        if self.written is None:
+            return None
+        return max(self.written - self.inserted, 0)
+
+    def describe(self) -> str:
+        if self.replaced:
+            return f"{self.table}: replaced ({self.before:,} -> {self.after:,} rows)"
+        if self.written is None:
+            return f"{self.table}: {self.before:,} -> {self.after:,} rows ({self.loaded:,} loaded)"
+        parts = [f"{self.inserted:,} inserted", f"{self.updated:,} updated"]
+        if self.deleted:
+            parts.append(f"{self.deleted:,} deleted")
+        return f"{self.table}: {', '.join(parts)} ({self.after:,} rows)"
+
+
 @dataclass
 class LoadSummary:
     source: str
     load_id: str | None
     row_counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: per table the load changed (or loaded rows into): what it did, see `TableChange`
+    changes: dict[str, TableChange] = field(default_factory=dict)
 
     @property
     def total_rows(self) -> int:
@@ -141,6 +211,17 @@ class LoadSummary:
     @property
     def tables(self) -> list[str]:
         return sorted(t for t, n in self.row_counts.items() if n > 0)
+
+    def report(self) -> list[str]:
+        """The run summary: one line, then one line per table the load changed.
+
+        `[files] loaded 5 rows in 0.4s` / `    ai_costs: replaced (3 -> 2 rows)`; a run that
+        changed no table says so (`nothing new`) instead.
+        """
+        head = f"  [{self.source}] loaded {self.total_rows:,} rows in {self.seconds:.1f}s"
+        if not self.changes:
+            return [f"{head} (nothing new: no table changed)"]
+        return [f"{head}:"] + [f"    {self.changes[t].describe()}" for t in sorted(self.changes)]
 
 
 class Progress:
@@ -199,6 +280,78 @@ def make_pipeline(
     )
 
 
+def _row_counts(db: Path, dataset: str) -> dict[str, int]:
+    """Rows per data table of `dataset` in the warehouse ({} before the first load)."""
+    if not db.exists():
+        return {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_type = 'BASE TABLE'",
+                [dataset],
+            ).fetchall()
+            if not row[0].startswith("_dlt")
+        ]
+        return {
+            name: con.execute(f'select count(*) from "{dataset}"."{name}"').fetchone()[0]
+            for name in names
+        }
+
+
+def _changes(
+    pipeline: Any,
+    db: Path,
+    dataset: str,
+    before: dict[str, int],
+    loaded: dict[str, int],
+    load_ids: Iterable[str],
+) -> dict[str, TableChange]:
+    """What the load did to each table it loaded rows into or whose row count changed."""
+    after = _row_counts(db, dataset)
+    ids = list(load_ids)
+    touched = sorted(
+        t for t in set(after) | set(loaded) if loaded.get(t) or before.get(t, 0) != after.get(t, 0)
+    )
+    changes: dict[str, TableChange] = {}
+    if not touched:
+        return changes
+    tables = pipeline.default_schema.tables
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in touched:
+            columns = tables.get(table, {}).get("columns", {})
+            written = None
+            if "_dlt_load_id" in columns and table in after and ids:
+                marks = ", ".join("?" for _ in ids)
+                written = con.execute(
+                    f'select count(*) from "{dataset}"."{table}" where _dlt_load_id in ({marks})',
+                    ids,
+                ).fetchone()[0]
+            disposition = get_write_disposition(tables, table) if table in tables else "append"
+            changes[table] = TableChange(
+                table,
+                str(disposition),
+                before.get(table, 0),
+                after.get(table, 0),
+                loaded.get(table, 0),
+                written,
+            )
+    return changes
+
+
+def _drop_run_files(pipeline: Any) -> None:
+    """Delete what a finished run leaves on disk with copies of the rows: every completed
+    (loaded or aborted) load package of `pipeline`, and dlt's trace of the run (its error
+    messages may name a record key)."""
+    for load_id in pipeline.list_completed_load_packages():
+        path = Path(pipeline.get_load_package_info(load_id).package_path)
+        if not path.is_absolute():
+            path = Path(pipeline.working_dir) / "load" / path
+        shutil.rmtree(path, ignore_errors=True)
+    (Path(pipeline.working_dir) / TRACE_FILE_NAME).unlink(missing_ok=True)
+
+
 def run_source(
     source_name: str,
     source: Any,
@@ -208,7 +361,7 @@ def run_source(
     printer: Printer = print,
     run_deadline: float | None = None,
 ) -> LoadSummary:
-    """Extract, normalize and load `source`; return rows loaded per table in this run.
+    """Extract, normalize and load `source`; return what the run loaded and changed.
 
     `run_deadline`: seconds the run may take to extract (default `AI_ROI_RUN_DEADLINE_SECONDS`,
     else 2 hours).
@@ -219,6 +372,7 @@ def run_source(
     deadline = RunDeadline(source_name, seconds, started + seconds)
     db = Path(db_path or warehouse_path())
     pipeline = make_pipeline(source_name, db, state_dir, progress=_DeadlineCollector(deadline))
+    dataset = dataset_name(source_name)
     previous = _RUN_DEADLINE
     _RUN_DEADLINE = deadline
     try:
@@ -227,6 +381,7 @@ def run_source(
                 f"  [{source_name}] dropping a pending load package left by an earlier failed run"
             )
             pipeline.abort_packages()
+        before = _row_counts(db, dataset)
         try:
             info = pipeline.run(source, loader_file_format=LOADER_FILE_FORMAT)
         except PipelineStepFailed as exc:
@@ -240,6 +395,8 @@ def run_source(
             raise _nothing_loaded(exc) from None
     finally:
         _RUN_DEADLINE = previous
+        if not keep_load_packages():
+            _drop_run_files(pipeline)
     counts: dict[str, int] = {}
     trace = pipeline.last_trace
     normalize_info = getattr(trace, "last_normalize_info", None) if trace else None
@@ -247,8 +404,10 @@ def run_source(
         for table, count in (normalize_info.row_counts or {}).items():
             if not table.startswith("_dlt"):
                 counts[table] = counts.get(table, 0) + int(count)
-    load_id = info.loads_ids[-1] if info and info.loads_ids else None
-    return LoadSummary(source_name, load_id, counts, time.monotonic() - started)
+    load_ids = list(info.loads_ids) if info and info.loads_ids else []
+    changes = _changes(pipeline, db, dataset, before, counts, load_ids)
+    load_id = load_ids[-1] if load_ids else None
+    return LoadSummary(source_name, load_id, counts, time.monotonic() - started, changes)
 
 
 def run_deadline_seconds() -> float:

@@ -79,6 +79,17 @@ def test_rerun_merges_and_adds_nothing(warehouse: Path) -> None:
     assert rows(warehouse) == [(1, False), (2, True)]
 
 
+def test_summary_reports_inserted_and_updated_per_table(warehouse: Path) -> None:
+    first = run_source("toy", toy_source(GOOD), printer=lambda _: None)
+    assert first.changes["items"].describe() == "items: 2 inserted, 0 updated (2 rows)"
+    more = [*GOOD, {"id": 3, "created_at": "2026-01-05T00:00:00Z"}]
+    second = run_source("toy", toy_source(more), printer=lambda _: None)
+    change = second.changes["items"]
+    assert (change.before, change.after, change.loaded, change.written) == (2, 3, 3, 3)
+    assert (change.inserted, change.updated, change.deleted) == (1, 2, 0)
+    assert second.report()[1:] == ["    items: 1 inserted, 2 updated (3 rows)"]
+
+
 def test_late_update_is_merged_in_place(warehouse: Path) -> None:
     run_source("toy", toy_source(GOOD), printer=lambda _: None)
     updated = [GOOD[0], {**GOOD[1], "merged_at": "2026-01-04T00:00:00Z"}]
@@ -138,7 +149,10 @@ def test_validation_skips_tables_not_loaded(warehouse: Path) -> None:
     assert report.tables_checked == ["items"]
 
 
-def test_tables_without_a_file_format_hint_load_from_parquet(warehouse: Path) -> None:
+def test_tables_without_a_file_format_hint_load_from_parquet(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AI_ROI_KEEP_LOAD_PACKAGES", "1")  # to look into the package
     run_source("toy", toy_source(GOOD), printer=lambda _: None)
     pipeline = make_pipeline("toy")
     package = pipeline.get_load_package_info(pipeline.list_completed_load_packages()[-1])
