@@ -34,8 +34,37 @@ def _resolve(path: str | Path) -> Path:
     return PROJECT_ROOT / candidate
 
 
+def _glob_base(pattern: str) -> Path:
+    """The folder a glob searches: its leading parts without wildcards."""
+    parts = Path(pattern).parts
+    base: list[str] = []
+    for part in parts[:-1]:
+        if any(ch in part for ch in "*?["):
+            break
+        base.append(part)
+    return Path(*base) if base else Path(".")
+
+
+def _refuse_outside(files: list[Path], folder: Path) -> list[Path]:
+    """The drop-folder boundary: every file must resolve (symlinks and `..` followed) inside
+    `folder`; one that does not is refused before it is opened."""
+    root = folder.resolve()
+    for file in files:
+        if not file.resolve().is_relative_to(root):
+            raise SourceError(
+                NAME,
+                f"{file.name} is refused: it resolves outside the usage file folder {folder} "
+                "(a symlink or '..' pointing elsewhere); only files inside the folder are read",
+            )
+    return files
+
+
 def find_files(path: str | Path) -> list[Path]:
-    """The usage files under a folder (its CSV/JSON-lines files), or matching a glob."""
+    """The usage files under a folder (its CSV/JSON-lines files), or matching a glob.
+
+    Each must resolve inside the folder (for a glob: its leading part without wildcards;
+    for a single file: its folder), else `SourceError` names it and the rule.
+    """
     text = str(path)
     if any(ch in text for ch in "*?["):
         pattern = str(_resolve(text)) if not Path(text).expanduser().is_absolute() else text
@@ -46,13 +75,14 @@ def find_files(path: str | Path) -> list[Path]:
                 NAME,
                 f"{path}: unsupported file type {unsupported[0]!r} (use {', '.join(EXTENSIONS)})",
             )
-        return files
+        return _refuse_outside(files, _glob_base(pattern))
     folder = _resolve(text)
     if folder.is_file():
-        return [folder]
+        return _refuse_outside([folder], folder.parent)
     if not folder.is_dir():
         raise SourceError(NAME, f"usage file folder {text!r} does not exist")
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
+    candidates = sorted(p for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS)
+    return [p for p in _refuse_outside(candidates, folder) if p.is_file()]
 
 
 def content_hash(data: bytes) -> str:
@@ -114,9 +144,11 @@ def _json_lines(file_name: str, text: str) -> Iterator[tuple[int, Any]]:
             continue
         try:
             yield number, json.loads(line)
-        except json.JSONDecodeError:
+        except json.JSONDecodeError as exc:
+            # the parser's reason and column only: the line may hold anything
             raise SourceError(
-                NAME, f"{file_name} line {number}: not valid JSON (starts {line.strip()[:40]!r})"
+                NAME,
+                f"{file_name} line {number}: not valid JSON ({exc.msg} at column {exc.colno})",
             ) from None
 
 

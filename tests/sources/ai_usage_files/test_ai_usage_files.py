@@ -182,6 +182,9 @@ def test_changed_file_and_late_correction_are_merged_in_place(
 
     assert summary.row_counts == {"ai_usage_daily": 5}  # 4 from the changed file, 1 correction
     assert count(warehouse) == 6  # one new day; everything else merged in place
+    change = summary.changes["ai_usage_daily"]
+    assert (change.inserted, change.updated, change.deleted) == (1, 4, 0)
+    assert change.describe() == "ai_usage_daily: 1 inserted, 4 updated (6 rows)"
     assert rows(warehouse, "subject = 'hubot' and usage_date = '2026-01-05'")[0][6] == 25
     corrected = rows(warehouse, "tool = 'claude_code' and subject = 'octocat'")
     assert corrected == [
@@ -268,6 +271,13 @@ def test_invalid_json_line_and_duplicate_keys_fail_clearly(
     )
     with pytest.raises(SourceError, match=r"broken\.jsonl line 2: not valid JSON"):
         run(usage_dir)
+    # the parser's reason and column, never the line itself (it may hold anything)
+    (usage_dir / "broken.jsonl").write_text("password=hunter2\n")
+    with pytest.raises(SourceError) as caught:
+        run(usage_dir)
+    assert str(caught.value) == (
+        "[ai_usage_files] broken.jsonl line 1: not valid JSON (Expecting value at column 1)"
+    )
     (usage_dir / "broken.jsonl").unlink()
 
     (usage_dir / "dupe.csv").write_text(HEADER + "2026-01-05,cursor,octocat,,1,1,1,1,0,0,0,0\n")
@@ -327,3 +337,55 @@ def test_folder_from_env_var(
 ) -> None:
     monkeypatch.setenv("SOURCES__AI_USAGE_FILES__PATH", str(usage_dir))
     assert run_source(NAME, source(), printer=lambda _: None).total_rows == 5
+
+
+# -- the drop-folder boundary ---------------------------------------------------------------
+SECRET = "TOPSECRET-hunter2"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A usage file outside the folder whose first line is a secret."""
+    path = tmp_path / "elsewhere" / "private.csv"
+    path.parent.mkdir()
+    path.write_text(f"{SECRET}\n2026-01-05\n")
+    return path
+
+
+def test_a_symlink_out_of_the_folder_is_refused_unread(
+    warehouse: Path, usage_dir: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (usage_dir / "leak.csv").symlink_to(outside)
+    with pytest.raises(SourceError) as caught:
+        run(usage_dir)
+    message = str(caught.value)
+    assert message == (
+        f"[ai_usage_files] leak.csv is refused: it resolves outside the usage file folder "
+        f"{usage_dir} (a symlink or '..' pointing elsewhere); only files inside the folder "
+        "are read"
+    )
+    captured = capsys.readouterr()
+    assert SECRET not in message + captured.out + captured.err
+    assert count_or_none(warehouse) is None  # the good files of the run are not loaded either
+
+
+def test_a_glob_climbing_out_with_dotdot_is_refused(
+    warehouse: Path, usage_dir: Path, outside: Path
+) -> None:
+    (usage_dir / "sub").mkdir()
+    pattern = usage_dir / "*" / ".." / ".." / "elsewhere" / "*.csv"
+    with pytest.raises(SourceError, match=r"private\.csv is refused: it resolves outside"):
+        run(pattern)
+
+
+def test_a_configured_file_that_links_out_is_refused(usage_dir: Path, outside: Path) -> None:
+    (usage_dir / "usage.csv").symlink_to(outside)
+    with pytest.raises(SourceError, match=r"usage\.csv is refused") as caught:
+        run(usage_dir / "usage.csv")
+    assert SECRET not in str(caught.value)
+
+
+def test_a_symlink_inside_the_folder_is_read(warehouse: Path, usage_dir: Path) -> None:
+    (usage_dir / "cursor_2026-01.csv").rename(usage_dir / "cursor_2026-01.export")
+    (usage_dir / "latest.csv").symlink_to("cursor_2026-01.export")
+    assert run(usage_dir).row_counts == {"ai_usage_daily": 5}
