@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole job on the bundled demo organisation")
     demo.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
     demo.add_argument("--no-scorecard", action="store_true", help="skip printing the scorecard")
+    demo.add_argument(
+        "--delivery-styles",
+        choices=["mixed"],
+        default=None,
+        help="mixed: one repository deploys by GitHub Actions runs, one by tags, and one team "
+        "records incidents as labelled GitHub issues (default: Deployments API and PagerDuty)",
+    )
 
     run = sub.add_parser("run", help="load sources with their configured settings, then validate")
     run.add_argument(
@@ -56,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--no-validate", action="store_true", help="skip the Great Expectations checks"
+    )
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="let a drop-folder file with no rows (header only, or empty) empty its table; "
+        "refused by default while the table has rows (files source)",
     )
 
     validate = sub.add_parser("validate", help="run the Great Expectations checks on raw tables")
@@ -292,9 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             from ingestion.demo_job import run_demo
 
-            run_demo(seed=args.seed, show_scorecard=not args.no_scorecard)
+            run_demo(
+                seed=args.seed,
+                show_scorecard=not args.no_scorecard,
+                delivery_styles=args.delivery_styles,
+            )
         elif args.command == "run":
-            from ingestion.orchestrate import ingest_many, unconfigured
+            from ingestion.orchestrate import ingest_many, takes_allow_empty, unconfigured
 
             names = list(SOURCE_NAMES) if args.all else list(args.sources)
             unknown = sorted(set(names) - set(SOURCE_NAMES))
@@ -315,7 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if not names:
                     print(_NOTHING_CONFIGURED.format(settings=settings_dir()), file=sys.stderr)
                     return 1
-            ingest_many({name: {} for name in names}, validate=not args.no_validate)
+            if args.allow_empty and not any(takes_allow_empty(name) for name in names):
+                takers = [name for name in SOURCE_NAMES if takes_allow_empty(name)]
+                print(f"--allow-empty applies to: {', '.join(takers)}.", file=sys.stderr)
+                return 2
+            ingest_many(
+                {name: {} for name in names},
+                validate=not args.no_validate,
+                allow_empty=args.allow_empty,
+            )
         elif args.command == "validate":
             from ingestion.common.validation import validate_tables
             from ingestion.orchestrate import load_source_module

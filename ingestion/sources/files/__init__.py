@@ -5,6 +5,10 @@ typed and checked while extracting, so one bad value in any file fails the whole
 before anything is written (all tables of a run are one dlt load package). A file whose
 content hash is unchanged since the last successful run is skipped and its table kept
 as is; a missing optional file is skipped with a note; a missing required file fails.
+
+A file with no rows (header only, or empty) would empty its table: that is refused while
+the table holds rows, unless `allow_empty_replace=True` (`ai-roi run files --allow-empty`).
+A file that resolves outside the folder (a symlink pointing out) is refused unopened.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dlt.common.configuration import configspec
 from dlt.common.configuration.specs import BaseConfiguration
 
 from ingestion.common.config import source_setting
+from ingestion.common.errors import SourceError
 from ingestion.common.pipeline import Progress
 
 from . import helpers
@@ -35,6 +40,7 @@ def _file_resource(
     table: FileTable,
     path: Path,
     full_refresh: bool,
+    allow_empty_replace: bool,
     progress: Progress,
     printer: Callable[[str], None],
 ) -> Any:
@@ -61,7 +67,16 @@ def _file_resource(
             loaded += len(chunk)
             yield chunk
         if not loaded:
-            yield dlt.mark.materialize_table_schema()  # a header-only file empties its table
+            existing = 0 if allow_empty_replace else helpers.rows_in_destination(name)
+            if existing:
+                raise SourceError(
+                    NAME,
+                    f"{path.name} has no rows: it would replace the {existing:,} rows of table "
+                    f"{name} with none. Refused: fix the file, or empty the table on purpose "
+                    "with `ai-roi run files --allow-empty` (source argument "
+                    "allow_empty_replace=True)",
+                )
+            yield dlt.mark.materialize_table_schema()  # an empty file empties its table
         hashes[name] = digest
 
     return rows
@@ -69,22 +84,26 @@ def _file_resource(
 
 @configspec
 class FilesConfiguration(BaseConfiguration):
-    """What dlt injects into `source()`: `full_refresh` only.
+    """What dlt injects into `source()`: `full_refresh` and `allow_empty_replace`.
 
     `path` is read by `source_setting` as exactly `sources.files.path`: injected, dlt would
     fall back to the bare key `path`, the `PATH` environment variable, which is always set.
     """
 
     full_refresh: bool = False
+    allow_empty_replace: bool = False
 
 
 @dlt.source(name=NAME, spec=FilesConfiguration)
-def source(path: str | None = None, full_refresh: bool = False) -> Any:
+def source(
+    path: str | None = None, full_refresh: bool = False, allow_empty_replace: bool = False
+) -> Any:
     """The lookup files in `path` (relative paths are taken from the project root).
 
     `path` defaults to `sources.files.path` (`.dlt/config.toml`, env `SOURCES__FILES__PATH`),
     else `data/files`. `full_refresh=True` reloads every file even when its content did not
-    change.
+    change. `allow_empty_replace=True` lets a file with no rows empty a table that has rows
+    (refused otherwise).
     """
     printer = print
     folder = helpers.resolve_folder(path or source_setting(NAME, "path") or DEFAULT_PATH)
@@ -93,6 +112,8 @@ def source(path: str | None = None, full_refresh: bool = False) -> Any:
         printer(f"  [{NAME}] note: {note}")
     progress = Progress(NAME, printer)
     return [
-        _file_resource(TABLES[name], file_path, full_refresh, progress, printer)
+        _file_resource(
+            TABLES[name], file_path, full_refresh, allow_empty_replace, progress, printer
+        )
         for name, file_path in found.files.items()
     ]

@@ -29,18 +29,38 @@ def resolve_folder(path: str | Path) -> Path:
     return folder if folder.is_absolute() else PROJECT_ROOT / folder
 
 
+def outside_folder(item: Path, folder: Path) -> bool:
+    """True when `item` resolves (symlinks and `..` followed) to a place outside `folder`."""
+    return not item.resolve().is_relative_to(folder.resolve())
+
+
+def refuse_outside(item: Path, folder: Path) -> None:
+    """The drop-folder boundary: a file that resolves outside the folder is never read."""
+    if outside_folder(item, folder):
+        raise SourceError(
+            SOURCE,
+            f"{item.name} is refused: it resolves outside the drop folder {folder} (a symlink "
+            "or '..' pointing elsewhere); only files inside the folder are read",
+        )
+
+
 def discover(folder: Path) -> Discovery:
     """Map each known table to its file; note unknown and absent optional files.
 
-    Raises `SourceError` when the folder or a required file is missing, or when a table
-    has both a CSV and a Parquet file.
+    Raises `SourceError` when the folder or a required file is missing, when a table
+    has both a CSV and a Parquet file, or when a table's file resolves outside the folder
+    (a symlink pointing out): that file is never opened.
     """
     if not folder.is_dir():
         raise SourceError(SOURCE, f"folder {folder} does not exist")
     files: dict[str, Path] = {}
     notes: list[str] = []
     for item in sorted(folder.iterdir()):
-        if not item.is_file() or item.name.startswith("."):
+        if item.name.startswith("."):
+            continue
+        if item.suffix.lower() in EXTENSIONS and item.stem in TABLES:
+            refuse_outside(item, folder)  # checked before anything opens the file
+        if not item.is_file():
             continue
         if item.suffix.lower() not in EXTENSIONS:
             notes.append(f"ignoring {item.name}: not a .csv or .parquet file")
@@ -61,6 +81,26 @@ def discover(folder: Path) -> Discovery:
         if name not in files:
             notes.append(f"no {name}.csv or {name}.parquet in {folder}: table {name} skipped")
     return Discovery(files, notes)
+
+
+def rows_in_destination(table: str) -> int:
+    """Rows `raw_files.<table>` holds now in the pipeline's destination (0 when it does not
+    exist yet); called while the pipeline extracts."""
+    import dlt
+    from dlt.destinations.exceptions import DatabaseUndefinedRelation
+
+    pipeline = dlt.current.pipeline()
+    if SOURCE not in pipeline.schema_names:
+        return 0
+    try:
+        with pipeline.sql_client(SOURCE) as client:
+            if not client.has_dataset():
+                return 0
+            name = client.make_qualified_table_name(table)
+            rows = client.execute_sql(f"select count(*) from {name}")
+    except DatabaseUndefinedRelation:
+        return 0
+    return int(rows[0][0]) if rows else 0
 
 
 def file_digest(path: Path) -> str:
@@ -119,7 +159,9 @@ def shape_row(table: FileTable, record: Mapping[str, Any], where: str) -> dict[s
 def _csv_rows(table: FileTable, path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        header = [(name or "").strip() for name in (reader.fieldnames or [])]
+        if reader.fieldnames is None:
+            return  # an empty file (not even a header): no rows
+        header = [(name or "").strip() for name in reader.fieldnames]
         check_header(table, path, header, f"{path.name} line 1")
         reader.fieldnames = header
         for record in reader:

@@ -273,12 +273,106 @@ def test_parquet_files(warehouse: Path, folder: Path) -> None:
         run(folder)
 
 
-def test_header_only_file_empties_its_table(warehouse: Path, folder: Path) -> None:
+@pytest.mark.parametrize("content", ["header only", "empty"])
+def test_a_file_with_no_rows_may_not_empty_a_table_unless_allowed(
+    warehouse: Path, folder: Path, content: str
+) -> None:
     run(folder)
-    (folder / "surveys.csv").write_text(samples.CSV["surveys"].splitlines()[0] + "\n")
-    run(folder)
+    before = snapshot(warehouse)
+    header = samples.CSV["surveys"].splitlines()[0] + "\n"
+    (folder / "surveys.csv").write_text(header if content == "header only" else "")
+    with pytest.raises(SourceError) as caught:
+        run(folder)
+    assert str(caught.value) == (
+        "[files] surveys.csv has no rows: it would replace the 2 rows of table surveys with "
+        "none. Refused: fix the file, or empty the table on purpose with `ai-roi run files "
+        "--allow-empty` (source argument allow_empty_replace=True)"
+    )
+    assert snapshot(warehouse) == before  # the table keeps its rows, nothing else changed
+
+    summary = run(folder, allow_empty_replace=True)
     assert rows(warehouse, "select count(*) from raw_files.surveys") == [(0,)]
     assert rows(warehouse, "select count(*) from raw_files.roster") == [(4,)]
+    assert summary.changes["surveys"].describe() == "surveys: replaced (2 -> 0 rows)"
+    assert "nothing new" not in "\n".join(summary.report())
+
+
+def test_a_file_with_no_rows_may_create_an_empty_table(warehouse: Path, folder: Path) -> None:
+    (folder / "kpis.csv").write_text(samples.CSV["kpis"].splitlines()[0] + "\n")
+    run(folder)  # no table yet: nothing to lose
+    assert rows(warehouse, "select count(*) from raw_files.kpis") == [(0,)]
+
+
+def test_summary_says_replaced_before_and_after(warehouse: Path, folder: Path) -> None:
+    run(folder)
+    lines = samples.CSV["ai_costs"].splitlines()
+    (folder / "ai_costs.csv").write_text("\n".join(lines[:3]) + "\n")  # 3 rows -> 2
+    summary = run(folder)
+
+    assert summary.changes["ai_costs"].describe() == "ai_costs: replaced (3 -> 2 rows)"
+    assert set(summary.changes) == {"ai_costs"}  # the unchanged files' tables are kept as is
+    assert summary.report()[1:] == ["    ai_costs: replaced (3 -> 2 rows)"]
+    change = summary.changes["ai_costs"]
+    assert (change.inserted, change.updated, change.deleted) == (2, 0, 3)
+
+    # the same 2-row file forced again: still a replace, never "nothing new"
+    summary = run(folder, full_refresh=True)
+    assert summary.changes["ai_costs"].describe() == "ai_costs: replaced (2 -> 2 rows)"
+    assert "nothing new" not in "\n".join(summary.report())
+
+    # unchanged files: no table is touched, and the summary says so
+    assert run(folder).report()[0].endswith("(nothing new: no table changed)")
+
+
+# -- the drop-folder boundary ---------------------------------------------------------------
+SECRET = "TOPSECRET-hunter2"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file outside the drop folder whose first line is a secret."""
+    path = tmp_path / "elsewhere" / "secrets.csv"
+    path.parent.mkdir()
+    path.write_text(f"{SECRET},x\n{SECRET}-row,y\n")
+    return path
+
+
+def test_a_symlink_out_of_the_folder_is_refused_unread(
+    warehouse: Path, folder: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "roster.csv").unlink()
+    (folder / "roster.csv").symlink_to(outside)
+    with pytest.raises(SourceError) as caught:
+        run(folder)
+    message = str(caught.value)
+    assert message == (
+        f"[files] roster.csv is refused: it resolves outside the drop folder {folder} (a "
+        "symlink or '..' pointing elsewhere); only files inside the folder are read"
+    )
+    captured = capsys.readouterr()
+    assert SECRET not in message + captured.out + captured.err
+    assert (
+        not warehouse.exists()
+        or not rows(
+            warehouse,
+            "select count(*) from information_schema.tables where table_schema = 'raw_files'",
+        )[0][0]
+    )
+
+
+def test_a_relative_symlink_with_dotdot_is_refused(folder: Path, outside: Path) -> None:
+    (folder / "kpis.csv").unlink()
+    (folder / "kpis.csv").symlink_to(Path("..") / outside.parent.name / outside.name)
+    with pytest.raises(SourceError, match=r"kpis\.csv is refused: it resolves outside") as caught:
+        files.source(path=str(folder))
+    assert SECRET not in str(caught.value)
+
+
+def test_a_symlink_inside_the_folder_is_read(warehouse: Path, folder: Path) -> None:
+    (folder / "exports").mkdir()
+    (folder / "roster.csv").rename(folder / "exports" / "roster-2026.csv")
+    (folder / "roster.csv").symlink_to(Path("exports") / "roster-2026.csv")
+    assert run(folder).row_counts["roster"] == 4
 
 
 def test_validation_failure_names_table_column_rule(warehouse: Path, folder: Path) -> None:
