@@ -35,14 +35,14 @@ git_commits as (
 
 git_parent_pairs as (
     {%- for position in range(1, var('git_max_parents') + 1) %}
-    select
-        repository_full_name,
-        commit_sha,
-        {{ dbt.split_part('parent_shas', "','", position) }} as parent_sha,
-        loaded_at
-    from git_commits
-    where {{ dbt.split_part('parent_shas', "','", position) }} != ''
-    {{- "\n    union all" if not loop.last }}
+        select
+            repository_full_name,
+            commit_sha,
+            {{ dbt.split_part('parent_shas', "','", position) }} as parent_sha,
+            loaded_at
+        from git_commits
+        where {{ dbt.split_part('parent_shas', "','", position) }} != ''
+        {{- "\n    union all" if not loop.last }}
     {%- endfor %}
 ),
 
@@ -90,7 +90,7 @@ edges as (
 final as (
     select * from edges
     {% if is_incremental() %}
-        where edges.loaded_at >= ({{ incremental_cutoff('loaded_at') }})
+        where loaded_at >= ({{ incremental_cutoff('loaded_at') }})
     {% endif %}
 )
 

@@ -49,9 +49,17 @@ commit_authored as (
         commit_sha,
         min(authored_at) as authored_at
     from (
-        select repository_full_name, commit_sha, authored_at from github_commits
+        select
+            repository_full_name,
+            commit_sha,
+            authored_at
+        from github_commits
         union all
-        select repository_full_name, commit_sha, authored_at from git_commits
+        select
+            repository_full_name,
+            commit_sha,
+            authored_at
+        from git_commits
     ) as both_sources
     group by repository_full_name, commit_sha
 ),

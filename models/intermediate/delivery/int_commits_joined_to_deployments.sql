@@ -27,6 +27,9 @@
     on_schema_change='append_new_columns'
 ) }}
 
+{%- set previous_finished_at =
+    'lag(finished_at) over (partition by repository_full_name order by finished_at, deployment_id)' -%}
+
 with recursive
 
 deployments as (
@@ -49,9 +52,9 @@ deployments_with_floor as (
             -- come long after the previous tag (a release branch), so their walk has no floor
             when deployment_source in ('tags', 'releases') then cast('1970-01-01' as {{ dbt.type_timestamp() }})
             else coalesce(
-                {{ dbt.dateadd('day', -7, 'lag(finished_at) over (partition by repository_full_name order by finished_at, deployment_id)') }},
-                cast('1970-01-01' as {{ dbt.type_timestamp() }})
-            )
+                    {{ dbt.dateadd('day', -7, previous_finished_at) }},
+                    cast('1970-01-01' as {{ dbt.type_timestamp() }})
+                )
         end as walk_floor_at
     from deployments
 ),

@@ -25,6 +25,8 @@
     deployment_id is text: a Deployments API id as its number (incidents reference it), the
     others prefixed with their source (`actions_run:<id>`, `release:<id>`, `tag:<repo>@<name>`).
 -#}
+{%- set workflow_pattern = "coalesce(rules.workflow_pattern, '" ~ var('deployment_workflow_pattern') ~ "')" -%}
+
 with
 
 deployments as (
@@ -118,8 +120,8 @@ from_actions as (
     left join rules on workflow_runs.repository_full_name = rules.repository_full_name
     where
         (
-            {{ matches_regex('workflow_runs.workflow_name', "coalesce(rules.workflow_pattern, '" ~ var('deployment_workflow_pattern') ~ "')") }}
-            or {{ matches_regex('workflow_runs.workflow_path', "coalesce(rules.workflow_pattern, '" ~ var('deployment_workflow_pattern') ~ "')") }}
+            {{ matches_regex('workflow_runs.workflow_name', workflow_pattern) }}
+            or {{ matches_regex('workflow_runs.workflow_path', workflow_pattern) }}
         )
         and (rules.branch_name is null or workflow_runs.head_branch = rules.branch_name)
         and (

@@ -2,8 +2,9 @@
     Incident -> causing deployment (METRICS.md, change failure rate), one row per incident
     from any incident source (int_incidents_unioned: PagerDuty, labelled GitHub issues, Jira).
     The incident belongs to its service's team (service_ownership).
-    1. `explicit`: the incident names a deployment id, or a commit SHA (prefix >= 7) that
-       a production deployment of the same team deployed;
+    1. `explicit`: the incident names a deployment id (a Deployments API id, an Actions run
+       id or a release id), or a commit SHA (prefix >= 7) that a production deployment of
+       the same team deployed;
     2. `attribution_window`: else the latest successful production deployment of a
        repository owned by the same team that finished before the incident started and
        within var('incident_attribution_window_hours');
@@ -33,7 +34,20 @@ explicit_candidates as (
         deployments.finished_at
     from incidents_with_team
     inner join deployments
-        on incidents_with_team.deployment_reference = cast(deployments.deployment_id as {{ dbt.type_string() }})
+        on incidents_with_team.deployment_reference = deployments.deployment_id
+    union
+    -- a reference that names an Actions run or a release by its number (the incident tools
+    -- see the bare id; the warehouse prefixes it with its origin)
+    select
+        incidents_with_team.incident_id,
+        deployments.deployment_id,
+        deployments.finished_at
+    from incidents_with_team
+    inner join deployments
+        on deployments.deployment_id in (
+            'actions_run:' || incidents_with_team.deployment_reference,
+            'release:' || incidents_with_team.deployment_reference
+        )
     union
     select
         incidents_with_team.incident_id,

@@ -75,10 +75,10 @@ from_github_issues as (
             1 = 0
         {%- else %}
             (
-            {%- for label in labels %}
-                {{ contains_text("',' || github_issues.label_names || ','", "'," ~ (label | lower) ~ ",'") }}
-                {{- " or" if not loop.last }}
-            {%- endfor %}
+                {%- for label in labels %}
+                    {{ contains_text("',' || github_issues.label_names || ','", "'," ~ (label | lower) ~ ",'") }}
+                    {{- " or" if not loop.last }}
+                {%- endfor %}
             )
         {%- endif %}
 ),
@@ -103,16 +103,16 @@ from_jira as (
         on ownership.service_type = 'jira_project'
         and jira_issues.project_key = ownership.service_name
     where
-        {%- if issue_types | length == 0 and project_keys | length == 0 %}
+    {%- if issue_types | length == 0 and project_keys | length == 0 %}
             1 = 0
         {%- else %}
             {%- if issue_types | length > 0 %}
                 lower(jira_issues.issue_type) in ({{ quoted_list(issue_types) }})
             {%- endif %}
-            {%- if project_keys | length > 0 %}
+        {%- if project_keys | length > 0 %}
                 {{ "or " if issue_types | length > 0 }}lower(jira_issues.project_key) in ({{ quoted_list(project_keys) }})
             {%- endif %}
-        {%- endif %}
+    {%- endif %}
 ),
 
 final as (

@@ -25,6 +25,72 @@
     {%- set method_sources = 'files' -%}
 {%- endif %}
 
+{%- set loaded = {
+    'deployments': any_source_loaded([
+        ('github', 'deployments'), ('github', 'workflow_runs'), ('github', 'releases'),
+        ('github', 'tags'), ('git', 'tags')]),
+    'pull_requests': any_source_loaded([('github', 'pull_requests')]),
+    'incidents': any_source_loaded([('incidents', 'incidents'), ('github', 'incident_issues'), ('jira', 'issues')]),
+    'work_items': any_source_loaded([('jira', 'issues')]),
+    'ai_tools': any_source_loaded([
+        ('copilot', 'seats'), ('copilot', 'user_daily_reports'), ('copilot', 'organization_daily_reports'),
+        ('copilot', 'legacy_metrics'), ('ai_usage_files', 'ai_usage_daily')]),
+    'costs': any_source_loaded([('files', 'ai_costs')]),
+    'operations': any_source_loaded([('files', 'ops_transactions')]),
+    'method': any_source_loaded(method_tables),
+} -%}
+
+{#- family, the sources that feed it, and its (condition, reason) rules in order: the first
+    that holds is the reason; none holds = available -#}
+{%- set families = [
+    ('deployment_frequency', 'github, git', [
+        ("not " ~ loaded.deployments, 'source not loaded'),
+        ('not team_has_deployments', 'no deployments recorded')]),
+    ('lead_time_for_changes', 'github, git', [
+        ("not " ~ loaded.deployments, 'source not loaded'),
+        ('not team_has_deployments', 'no deployments recorded'),
+        ('lead_time_median_hours is null and commit_lead_time_median_hours is null', 'no deployed changes this month')]),
+    ('change_failure_rate', 'github, git', [
+        ("not " ~ loaded.deployments, 'source not loaded'),
+        ('not team_has_deployments', 'no deployments recorded'),
+        ('coalesce(production_deployments, 0) = 0', 'no deployments this month')]),
+    ('time_to_restore', 'incidents, github, jira', [
+        ("not " ~ loaded.incidents, 'source not loaded'),
+        ('not team_has_incidents', 'no incidents recorded'),
+        ('coalesce(incidents_resolved, 0) = 0', 'no incidents this month')]),
+    ('pull_request_flow', 'github', [
+        ("not " ~ loaded.pull_requests, 'source not loaded'),
+        ('not team_has_pull_requests', 'no pull requests'),
+        ('is_suppressed', 'below minimum group size')]),
+    ('task_effort', 'jira', [
+        ("not " ~ loaded.work_items, 'source not loaded'),
+        ('not team_has_work_items', 'no work items'),
+        ('is_suppressed', 'below minimum group size')]),
+    ('ai_adoption', 'copilot, ai_usage_files', [
+        ("not " ~ loaded.ai_tools, 'source not loaded'),
+        ("cohort = 'control'", 'control team'),
+        ('not team_has_ai_tools', 'no AI telemetry'),
+        ('is_adoption_suppressed', 'below minimum group size'),
+        ('ai_tool_signal = 0', 'no AI tool use this month')]),
+    ('hours_saved', method_sources, [
+        ("not " ~ loaded.method, 'source not loaded'),
+        ("cohort = 'control'", 'control team'),
+        ('is_suppressed', 'below minimum group size'),
+        ('hours_saved is null', 'before rollout or nothing measured')]),
+    ('ai_total_cost', 'files', [
+        ("not " ~ loaded.costs, 'source not loaded'),
+        ("cohort = 'control'", 'control team'),
+        ('coalesce(ai_total_cost_usd, 0) = 0', 'no costs')]),
+    ('net_productivity', 'files, ' ~ method_sources, [
+        ("not (" ~ loaded.costs ~ " and " ~ loaded.method ~ ")", 'source not loaded'),
+        ("cohort = 'control'", 'control team'),
+        ('is_suppressed', 'below minimum group size'),
+        ('net_productivity_gain_usd is null', 'before rollout or nothing measured')]),
+    ('operations', 'files', [
+        ("not " ~ loaded.operations, 'source not loaded'),
+        ('coalesce(transactions, 0) = 0', 'no transactions recorded')]),
+] %}
+
 with
 
 delivery as (
@@ -53,18 +119,6 @@ net_productivity as (
 
 operations as (
     select * from {{ ref('fct_operations_team_monthly') }}
-),
-
-loaded_sources as (
-    select
-        {{ any_source_loaded([('github', 'deployments'), ('github', 'workflow_runs'), ('github', 'releases'), ('github', 'tags'), ('git', 'tags')]) }} as has_deployment_source,
-        {{ any_source_loaded([('github', 'pull_requests')]) }} as has_pull_request_source,
-        {{ any_source_loaded([('incidents', 'incidents'), ('github', 'incident_issues'), ('jira', 'issues')]) }} as has_incident_source,
-        {{ any_source_loaded([('jira', 'issues')]) }} as has_work_item_source,
-        {{ any_source_loaded([('copilot', 'seats'), ('copilot', 'user_daily_reports'), ('copilot', 'organization_daily_reports'), ('copilot', 'legacy_metrics'), ('ai_usage_files', 'ai_usage_daily')]) }} as has_ai_tool_source,
-        {{ any_source_loaded([('files', 'ai_costs')]) }} as has_cost_source,
-        {{ any_source_loaded([('files', 'ops_transactions')]) }} as has_operations_source,
-        {{ any_source_loaded(method_tables) }} as has_method_source
 ),
 
 adoption_monthly as (
@@ -113,7 +167,8 @@ team_months as (
         sum(coalesce(delivery.merged_pull_requests, 0)) over (partition by delivery.team_name) > 0 as team_has_pull_requests,
         sum(coalesce(task_effort_monthly.tasks_done, 0)) over (partition by delivery.team_name) > 0 as team_has_work_items,
         sum(coalesce(adoption_monthly.seat_weeks, 0) + coalesce(adoption_monthly.usage_signal, 0))
-            over (partition by delivery.team_name) > 0 as team_has_ai_tools
+            over (partition by delivery.team_name)
+        > 0 as team_has_ai_tools
     from delivery
     left join adoption_monthly
         on delivery.team_name = adoption_monthly.team_name and delivery.month_start = adoption_monthly.month_start
@@ -130,106 +185,22 @@ team_months as (
 ),
 
 families as (
-    select
-        team_name, month_start, 'deployment_frequency' as metric_family, 'github, git' as sources_required,
-        case
-            when not loaded_sources.has_deployment_source then 'source not loaded'
-            when not team_has_deployments then 'no deployments recorded'
-        end as coverage_reason
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'lead_time_for_changes', 'github, git',
-        case
-            when not loaded_sources.has_deployment_source then 'source not loaded'
-            when not team_has_deployments then 'no deployments recorded'
-            when lead_time_median_hours is null and commit_lead_time_median_hours is null then 'no deployed changes this month'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'change_failure_rate', 'github, git',
-        case
-            when not loaded_sources.has_deployment_source then 'source not loaded'
-            when not team_has_deployments then 'no deployments recorded'
-            when coalesce(production_deployments, 0) = 0 then 'no deployments this month'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'time_to_restore', 'incidents, github, jira',
-        case
-            when not loaded_sources.has_incident_source then 'source not loaded'
-            when not team_has_incidents then 'no incidents recorded'
-            when coalesce(incidents_resolved, 0) = 0 then 'no incidents this month'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'pull_request_flow', 'github',
-        case
-            when not loaded_sources.has_pull_request_source then 'source not loaded'
-            when not team_has_pull_requests then 'no pull requests'
-            when is_suppressed then 'below minimum group size'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'task_effort', 'jira',
-        case
-            when not loaded_sources.has_work_item_source then 'source not loaded'
-            when not team_has_work_items then 'no work items'
-            when is_suppressed then 'below minimum group size'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'ai_adoption', 'copilot, ai_usage_files',
-        case
-            when not loaded_sources.has_ai_tool_source then 'source not loaded'
-            when cohort = 'control' then 'control team'
-            when not team_has_ai_tools then 'no AI telemetry'
-            when is_adoption_suppressed then 'below minimum group size'
-            when ai_tool_signal = 0 then 'no AI tool use this month'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'hours_saved', '{{ method_sources }}',
-        case
-            when not loaded_sources.has_method_source then 'source not loaded'
-            when cohort = 'control' then 'control team'
-            when is_suppressed then 'below minimum group size'
-            when hours_saved is null then 'before rollout or nothing measured'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'ai_total_cost', 'files',
-        case
-            when not loaded_sources.has_cost_source then 'source not loaded'
-            when cohort = 'control' then 'control team'
-            when coalesce(ai_total_cost_usd, 0) = 0 then 'no costs'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'net_productivity', 'files, {{ method_sources }}',
-        case
-            when not (loaded_sources.has_cost_source and loaded_sources.has_method_source) then 'source not loaded'
-            when cohort = 'control' then 'control team'
-            when is_suppressed then 'below minimum group size'
-            when net_productivity_gain_usd is null then 'before rollout or nothing measured'
-        end
-    from team_months cross join loaded_sources
-    union all
-    select
-        team_name, month_start, 'operations', 'files',
-        case
-            when not loaded_sources.has_operations_source then 'source not loaded'
-            when coalesce(transactions, 0) = 0 then 'no transactions recorded'
-        end
-    from team_months cross join loaded_sources
+    {%- for family, sources, rules in families %}
+        select
+            team_name,
+            month_start,
+            '{{ family }}' as metric_family,
+            '{{ sources }}' as sources_required,
+            case
+                {%- for condition, reason in rules %}
+                    when {{ condition }} then '{{ reason }}'
+                {%- endfor %}
+            end as coverage_reason
+        from team_months
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

@@ -28,9 +28,11 @@ feature_sums as (
 renamed as (
     select
         ---------- numerics
-        cast(daily_active_users as integer) as daily_active_users,
-        cast(coalesce(deduplicated.code_generation_activity_count, feature_sums.code_generation_activity_count) as bigint) as suggestions_shown,
-        cast(coalesce(deduplicated.code_acceptance_activity_count, feature_sums.code_acceptance_activity_count) as bigint) as suggestions_accepted,
+        cast(deduplicated.daily_active_users as integer) as daily_active_users,
+        cast(coalesce(deduplicated.code_generation_activity_count, feature_sums.code_generation_activity_count) as bigint)
+            as suggestions_shown,
+        cast(coalesce(deduplicated.code_acceptance_activity_count, feature_sums.code_acceptance_activity_count) as bigint)
+            as suggestions_accepted,
         cast(coalesce(deduplicated.loc_suggested_to_add_sum, feature_sums.loc_suggested_to_add_sum) as bigint) as lines_suggested,
         cast(coalesce(deduplicated.loc_added_sum, feature_sums.loc_added_sum) as bigint) as lines_accepted,
 

@@ -32,15 +32,18 @@ renamed as (
         {{ pseudonymize('user_login') }} as person_id,
 
         ---------- numerics
-        cast(coalesce(deduplicated.code_generation_activity_count, feature_sums.code_generation_activity_count) as bigint) as suggestions_shown,
-        cast(coalesce(deduplicated.code_acceptance_activity_count, feature_sums.code_acceptance_activity_count) as bigint) as suggestions_accepted,
+        cast(coalesce(deduplicated.code_generation_activity_count, feature_sums.code_generation_activity_count) as bigint)
+            as suggestions_shown,
+        cast(coalesce(deduplicated.code_acceptance_activity_count, feature_sums.code_acceptance_activity_count) as bigint)
+            as suggestions_accepted,
         cast(coalesce(deduplicated.loc_suggested_to_add_sum, feature_sums.loc_suggested_to_add_sum) as bigint) as lines_suggested,
         cast(coalesce(deduplicated.loc_added_sum, feature_sums.loc_added_sum) as bigint) as lines_accepted,
-        cast(coalesce(deduplicated.user_initiated_interaction_count, feature_sums.user_initiated_interaction_count) as bigint) as interactions,
+        cast(coalesce(deduplicated.user_initiated_interaction_count, feature_sums.user_initiated_interaction_count) as bigint)
+            as interactions,
 
         ---------- booleans
-        coalesce(used_chat, false) as used_chat,
-        coalesce(used_agent, false) as used_agent,
+        coalesce(deduplicated.used_chat, false) as used_chat,
+        coalesce(deduplicated.used_agent, false) as used_agent,
 
         ---------- dates
         cast(deduplicated.day as date) as usage_date,
