@@ -330,6 +330,16 @@ def test_the_server_and_the_github_source_serve_and_load_the_styles(
         con.close()
 
 
+def test_cli_demo_takes_the_delivery_styles_flag() -> None:
+    from ingestion.cli import _parser
+
+    assert _parser().parse_args(["demo"]).delivery_styles is None
+    args = _parser().parse_args(["demo", "--delivery-styles", "mixed"])
+    assert args.delivery_styles == "mixed"
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["demo", "--delivery-styles", "everything"])
+
+
 # -- end to end: the mixed demo against the plain demo ---------------------------------------
 def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
