@@ -13,7 +13,7 @@ from ingestion.common.validation import (
     unique,
 )
 
-from .settings import COHORTS, COST_TYPES, SERVICE_TYPES
+from .settings import COHORTS, COST_TYPES, DEPLOYMENT_SOURCES, SERVICE_TYPES
 
 
 def _key(*columns: str) -> list[Check]:
@@ -50,7 +50,6 @@ SUITES = [
         key=["login", "valid_from"],
         checks=[
             *_key("login", "valid_from"),
-            not_null("team"),
             not_null("is_bot"),
             a_at_least_b("valid_to", "valid_from"),
         ],
@@ -64,6 +63,11 @@ SUITES = [
         "service_ownership",
         key=["service"],
         checks=[*_key("service"), in_set("service_type", SERVICE_TYPES), not_null("team")],
+    ),
+    TableSuite(
+        "deployment_rules",
+        key=["repository"],
+        checks=[*_key("repository"), in_set("deployment_source", DEPLOYMENT_SOURCES)],
     ),
     TableSuite(
         "surveys",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ CHUNK_ROWS = 10_000
 COHORTS = ("treatment", "control")
 COST_TYPES = ("licence", "usage", "training", "maintenance", "platform")
 SERVICE_TYPES = ("repository", "pagerduty_service", "jira_project")
+DEPLOYMENT_SOURCES = ("deployments_api", "actions", "releases", "tags", "auto")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,22 @@ def one_of(column: str, values: tuple[str, ...]) -> Rule:
 def score(column: str) -> Rule:
     return Rule(
         column, lambda row: row[column] is None or 1 <= row[column] <= 5, "must be between 1 and 5"
+    )
+
+
+def _compiles(pattern: Any) -> bool:
+    try:
+        re.compile(str(pattern))
+    except re.error:
+        return False
+    return True
+
+
+def regex(column: str) -> Rule:
+    return Rule(
+        column,
+        lambda row: row[column] is None or _compiles(row[column]),
+        "must be a valid regular expression",
     )
 
 
@@ -106,12 +124,19 @@ TABLES: dict[str, FileTable] = {
                 Col("login", "text", required=True),
                 Col("display_name", "text"),
                 Col("role", "text"),
-                Col("team", "text", required=True),
+                Col("team", "text"),
                 Col("valid_from", "date", required=True),
                 Col("valid_to", "date"),
                 Col("is_bot", "bool", required=True),
             ),
             required=True,
+            rules=(
+                Rule(
+                    "team",
+                    lambda row: bool(row["is_bot"]) or row["team"] is not None,
+                    "is required for people (only bot rows may leave it empty)",
+                ),
+            ),
         ),
         FileTable(
             _table(
@@ -176,6 +201,23 @@ TABLES: dict[str, FileTable] = {
                 Col("feature_name", "text", required=True),
                 Col("launch_date", "date", required=True),
                 Col("product_area", "text", required=True),
+            ),
+        ),
+        FileTable(
+            _table(
+                "deployment_rules",
+                ("repository",),
+                Col("repository", "text", required=True),
+                Col("deployment_source", "text", required=True),
+                Col("workflow_pattern", "text"),
+                Col("branch", "text"),
+                Col("tag_pattern", "text"),
+                Col("include_prereleases", "bool"),
+            ),
+            rules=(
+                one_of("deployment_source", DEPLOYMENT_SOURCES),
+                regex("workflow_pattern"),
+                regex("tag_pattern"),
             ),
         ),
         FileTable(
