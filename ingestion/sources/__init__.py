@@ -7,4 +7,4 @@ Each package exposes:
 - `SUITES`: the Great Expectations suites run on the tables a load wrote.
 """
 
-SOURCE_NAMES = ("github", "copilot", "ai_usage_files", "jira", "incidents", "git", "files")
+SOURCE_NAMES = ("github", "copilot", "ai_usage_files", "jira", "incidents", "git", "files", "gitlab")
