@@ -277,6 +277,9 @@ class TeamResult:
     incidents: list[dict[str, Any]]
     counts: dict[str, int]
     repo: dict[str, Any]
+    #: (done day in UTC, effort hours with AI, hours the AI saved) of every AI-assisted task
+    #: done before the history ends: the truth the hours-saved estimators are checked against
+    ai_savings: list[tuple[date, float, float]] = field(default_factory=list)
 
 
 class TeamSimulation:
@@ -1586,7 +1589,25 @@ class TeamSimulation:
             "pull_requests": len(prs),
             "deployments": len(deployments),
         }
-        return TeamResult(self.team.name, epics, incidents, counts, self.repo_object(prs))
+        return TeamResult(
+            self.team.name, epics, incidents, counts, self.repo_object(prs), self.ai_savings()
+        )
+
+    def ai_savings(self) -> list[tuple[date, float, float]]:
+        """What the AI saved on each AI-assisted task done before the cut, from the
+        simulation's own draws (no randomness): the task's effort is
+        `base x team factor x secular x ai_task_effort_multiplier x noise`, so without AI the
+        same task (same noise) would have taken effort / multiplier."""
+        multiplier = float(EFFECTS["ai_task_effort_multiplier"])  # type: ignore[arg-type]
+        return [
+            (
+                _utc(task.done, self.team).date(),
+                task.effort_hours,
+                task.effort_hours / multiplier - task.effort_hours,
+            )
+            for task in self.tasks
+            if task.ai and task.done < self.cut_local
+        ]
 
 
 def simulate_team(world: World, team: Team, counters: Counters, out: Output) -> TeamResult:

@@ -24,6 +24,7 @@ from ingestion.demo.copilot import generate_ai_usage, generate_copilot
 from ingestion.demo.engineering import STATUS_CATEGORIES, STATUSES, Counters, simulate_team
 from ingestion.demo.output import Output
 from ingestion.demo.timeutil import iso_utc
+from ingestion.demo.truth import true_hours_saved
 from ingestion.demo.world import EFFECTS, ORG, World, build_world, stable_hex, stable_int
 
 GENERATOR_VERSION = "1"
@@ -186,8 +187,11 @@ def generate(
     counters = Counters()
     repos, epics, incidents = [], [], []
     team_counts: dict[str, dict[str, int]] = {}
+    ai_savings = {}
     for team in world.teams:
         result = simulate_team(world, team, counters, out)
+        if result.ai_savings:
+            ai_savings[team.name] = result.ai_savings
         repos.append(result.repo)
         epics.extend(result.epics)
         incidents.extend(result.incidents)
@@ -280,6 +284,7 @@ def generate(
         "team_moves": world.movers,
         "roster_valid_to": "inclusive last day (a stint covers valid_from <= day <= valid_to)",
         "effects": effects,
+        "true_hours_saved": true_hours_saved(world, ai_savings, costs["total_usd"]),
         "engineers": humans,
         "ai_cost_summary": costs,
         "copilot_summary": copilot_summary,

@@ -1,0 +1,97 @@
+"""The demo's true hours saved, written to the manifest (`true_hours_saved`).
+
+A by-product of the simulation, not an estimate: every AI-assisted task's effort was drawn
+as `base x team factor x secular x ai_task_effort_multiplier x noise`, so the same task
+without AI (same noise draw) would have taken `effort / ai_task_effort_multiplier` hours.
+The hours saved are the difference, summed per team and phase; nothing here draws a random
+number, so the generated files are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from ingestion.demo.business import loaded_rate
+from ingestion.demo.world import World
+
+#: the phase windows of the dbt project's defaults (vars baseline_window_days and
+#: adoption_window_days): adoption = [rollout, rollout + 60 days), impact = from then on,
+#: by the task's done day in UTC (as int_work_items_enriched assigns phases)
+ADOPTION_WINDOW_DAYS = 60
+
+
+def team_loaded_rate(world: World, team: str, day: date) -> float | None:
+    """The team's loaded hourly cost on `day` as the warehouse computes it
+    (int_team_loaded_rates_daily): the mean role rate of the humans on the team that day."""
+    members = world.members_on(team, day)
+    if not members:
+        return None
+    return sum(loaded_rate(world, p.role, day) for p in members) / len(members)
+
+
+def _bucket() -> dict[str, float]:
+    return {"ai_tasks": 0, "hours": 0.0, "value_usd": 0.0, "effort_hours": 0.0}
+
+
+def _rounded(bucket: dict[str, float]) -> dict[str, float]:
+    return {
+        "ai_tasks": int(bucket["ai_tasks"]),
+        "hours": round(bucket["hours"], 3),
+        "value_usd": round(bucket["value_usd"], 2),
+        "effort_hours": round(bucket["effort_hours"], 3),
+    }
+
+
+def true_hours_saved(
+    world: World,
+    savings: dict[str, list[tuple[date, float, float]]],
+    ai_total_cost_usd: float,
+) -> dict[str, Any]:
+    """`savings`: per team, (done day UTC, effort with AI, hours saved) of its AI-assisted
+    tasks (TeamSimulation.ai_savings). Returns the manifest's `true_hours_saved` entry."""
+    teams: dict[str, dict[str, dict[str, float]]] = {}
+    org: dict[str, dict[str, float]] = defaultdict(_bucket)
+    org_months: dict[str, dict[str, float]] = defaultdict(_bucket)
+    for team in sorted(savings):
+        rollout = world.team(team).rollout
+        phases: dict[str, dict[str, float]] = defaultdict(_bucket)
+        for done, effort, hours in sorted(savings[team]):
+            if rollout is None:  # cannot happen: AI-assisted tasks need a rollout
+                continue
+            phase = (
+                "adoption" if done < rollout + timedelta(days=ADOPTION_WINDOW_DAYS) else "impact"
+            )
+            rate = team_loaded_rate(world, team, done)
+            value = hours * rate if rate is not None else 0.0
+            month = done.replace(day=1).isoformat()
+            for bucket in (
+                phases[phase],
+                phases["total"],
+                org[phase],
+                org["total"],
+                org_months[month],
+            ):
+                bucket["ai_tasks"] += 1
+                bucket["hours"] += hours
+                bucket["value_usd"] += value
+                bucket["effort_hours"] += effort
+        if phases:
+            teams[team] = {name: _rounded(phases[name]) for name in ("adoption", "impact", "total")}
+    org_total = _rounded(org["total"])
+    return {
+        "definition": (
+            "per AI-assisted task done by the history end: effort without AI (effort / "
+            "ai_task_effort_multiplier, same noise draw) - effort with AI; value = hours x the "
+            "team's loaded hourly cost on the done day (mean role rate of its members, as "
+            "int_team_loaded_rates_daily); phases by the done day in UTC: adoption = "
+            f"[rollout, rollout + {ADOPTION_WINDOW_DAYS} days), impact = after, total = both"
+        ),
+        "adoption_window_days": ADOPTION_WINDOW_DAYS,
+        "teams": teams,
+        "org": {name: _rounded(org[name]) for name in ("adoption", "impact", "total")},
+        "org_months": {month: _rounded(org_months[month]) for month in sorted(org_months)},
+        "org_ai_total_cost_usd": round(ai_total_cost_usd, 2),
+        "org_net_gain_usd": round(org_total["value_usd"] - ai_total_cost_usd, 2),
+    }
