@@ -4,12 +4,18 @@
     (T_impact - T_baseline) - (C_impact - C_baseline), with a standard error from the
     team-week observations (Welch) ..."
 
-    The team-week observations behind fct_did_estimates, one row per team x ISO week x
-    headline metric, so an analyst can recompute any estimate:
+    The team-week observations behind fct_did_estimates, fct_did_event_study and
+    fct_did_group_time_effects, one row per team x ISO week x headline metric, so an
+    analyst can recompute any estimate:
     - team-weeks: the team spine of fct_delivery_team_weekly (observation window), with
       the team's cohort and its phase by week start (phase_of, the team's own reference
-      date); only treatment/control teams in their baseline and impact phases (adoption,
-      pre_baseline and unassigned teams are left out);
+      date); every week of treatment and control teams, in all four phases (the staggered
+      design compares each rollout cohort with teams rolled out later, in weeks that are
+      those teams' pre_baseline or baseline; the naive macro difference_in_differences
+      reads the baseline and impact phases only); unassigned teams are left out;
+    - rollout_week_start: Monday of the ISO week of a treatment team's rollout date
+      (dim_teams; null for control teams), and weeks_since_rollout = (week_start -
+      rollout_week_start) / 7 (0 = the rollout week);
     - delivery metrics from fct_delivery_team_weekly (PR throughput per engineer-week and
       median PR cycle time of the author team; median lead time, change failure rate and
       rework rate of the owner team);
@@ -65,6 +71,19 @@ ops as (
 
 surveys as (
     select * from {{ ref('int_survey_responses') }}
+),
+
+teams as (
+    select * from {{ ref('dim_teams') }}
+),
+
+rollout_weeks as (
+    -- the ISO week of a treatment team's rollout (control teams have none)
+    select
+        team_name,
+        {{ week_start('rollout_date') }} as rollout_week_start
+    from teams
+    where cohort = 'treatment' and rollout_date is not null
 ),
 
 deployment_history as (
@@ -157,16 +176,18 @@ observations as (
         metric_values.metric_name,
         team_weeks.cohort,
         team_weeks.phase,
+        rollout_weeks.rollout_week_start,
         metric_values.metric_value,
         metric_values.source_model
     from metric_values
     inner join team_weeks
         on metric_values.team_name = team_weeks.team_name
         and metric_values.week_start = team_weeks.week_start
+    left join rollout_weeks on team_weeks.team_name = rollout_weeks.team_name
     where
         metric_values.metric_value is not null
         and team_weeks.cohort in ('treatment', 'control')
-        and team_weeks.phase in ('baseline', 'impact')
+        and team_weeks.phase in ('pre_baseline', 'baseline', 'adoption', 'impact')
         and not (
             team_weeks.is_suppressed
             and metric_values.metric_name in ({{ person_derived_list }})
@@ -184,6 +205,11 @@ final as (
         cast(metric_name as {{ dbt.type_string() }}) as metric_name,
         cast(cohort as {{ dbt.type_string() }}) as cohort,
         cast(phase as {{ dbt.type_string() }}) as phase,
+        cast(rollout_week_start as date) as rollout_week_start,
+        cast(
+            {{ dbt.datediff('rollout_week_start', 'week_start', 'day') }}
+            / 7 as {{ dbt.type_int() }}
+        ) as weeks_since_rollout,
         cast(metric_value as {{ type_double() }}) as value,
         cast(source_model as {{ dbt.type_string() }}) as source_model
     from observations
