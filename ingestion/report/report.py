@@ -301,12 +301,15 @@ def did_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]:
         height=300 * rows_needed + 120,
     )
     caption = (
-        "Difference-in-differences: did_estimate = (treatment impact mean - treatment baseline "
-        "mean) - (control impact mean - control baseline mean) over team-week observations. "
-        "Points are cell means; bars are 95% intervals of each mean (1.96 x sqrt(variance / "
-        "team-weeks)). The estimate's own 95% interval (Welch standard error, normal "
-        "approximation) is in the table below. Team-weeks of one team are autocorrelated: read "
-        "significance as a screen, not a proof. Source: marts.fct_did_estimates."
+        "Points are team-week means of AI and control teams before (baseline) and after "
+        "(impact) rollout; bars are 95% intervals of each mean over team-weeks, a description "
+        "only. The estimate in the table below is a staggered difference-in-differences: each "
+        "rollout cohort's change from its own pre-rollout weeks minus the change of control "
+        "teams and teams not yet rolled out over the same weeks, averaged over the impact weeks "
+        "(weights = treated team-weeks). Its p-value, 95% interval and smallest detectable "
+        "effect come from randomisation inference at team level (the estimate recomputed for "
+        "every assignment of the rollout weeks to the teams); significant = p < 0.05. "
+        "Source: marts.fct_did_estimates (week by week: marts.fct_did_event_study)."
     )
     return Chart("chart-did", fig, caption), frame
 
@@ -432,14 +435,30 @@ def did_table(frame: pd.DataFrame) -> str:
             row.did_estimate,
             row.ci_lower_95,
             row.ci_upper_95,
+            f"{row.p_value:.3f}" if pd.notna(row.p_value) else None,
             row.is_significant if pd.notna(row.is_significant) else None,
+            row.minimum_detectable_effect,
+            row.treated_teams,
+            row.control_teams,
             row.interpretation,
         ]
         for row in frame.itertuples()
     ]
     return _table(
         "table-did",
-        ["metric", "unit", "DiD estimate", "95% low", "95% high", "significant", "reading"],
+        [
+            "metric",
+            "unit",
+            "DiD estimate",
+            "95% low",
+            "95% high",
+            "p (randomisation)",
+            "significant",
+            "detectable effect",
+            "AI teams",
+            "control teams",
+            "reading",
+        ],
         rows,
     )
 
