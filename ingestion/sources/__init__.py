@@ -7,4 +7,16 @@ Each package exposes:
 - `SUITES`: the Great Expectations suites run on the tables a load wrote.
 """
 
-SOURCE_NAMES = ("github", "copilot", "ai_usage_files", "jira", "incidents", "git", "files", "gitlab")
+SOURCE_NAMES = (
+    "github",
+    "copilot",
+    "ai_usage_files",
+    "jira",
+    "incidents",
+    "git",
+    "files",
+    "gitlab",
+    "cursor",
+    "claude_code",
+    "ai_spend",
+)
