@@ -1,0 +1,45 @@
+{#-
+    Shaped like stg_github__commits plus `platform`: default-branch commits; author_id is
+    the pseudonymised login the source derived from the commit e-mail.
+    Incremental (see README, Design decisions: incremental staging): a run re-stages the
+    rows of the loads that arrived since the last build, keyed like the raw table.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key=['repository_full_name', 'commit_sha'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
+
+with
+
+source as (
+    {{ raw_rows_since_last_build(optional_source('gitlab', 'commits')) }}
+),
+
+deduplicated as (
+    {{ deduplicate('source', ['repository_full_name', 'sha']) }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        repository_full_name,
+        sha as commit_sha,
+        {{ pseudonymize('author_login') }} as author_id,
+
+        ---------- timestamps
+        {{ to_utc('authored_date') }} as authored_at,
+        {{ to_utc('committed_date') }} as committed_at,
+
+        ---------- load
+        -- when this version of the row reached the warehouse (dlt load), for incremental models
+        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at,
+
+        ---------- platform
+        'gitlab' as platform
+
+    from deduplicated
+)
+
+select * from renamed
