@@ -242,3 +242,27 @@ def test_expectation_failure_names_table_column_and_rule(
     message = str(caught.value)
     assert "raw_ai_spend.openai_costs.currency: must be one of ['USD', 'usd']" in message
     assert "proj_eu|x" in message
+
+
+def test_keys_come_from_secrets_toml(
+    warehouse: Path, fake_api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.dlt_project import dlt_project
+
+    monkeypatch.delenv("ANTHROPIC_ADMIN_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_ADMIN_KEY", raising=False)
+    Scenario().serve(fake_api)
+    config = (
+        f'[sources.ai_spend]\nanthropic_base_url = "{fake_api.url}"\n'
+        f'openai_base_url = "{fake_api.url}"\n'
+    )
+    secrets = f'[sources.ai_spend]\nopenai_admin_key = "{OPENAI_KEY}"\n'
+    with dlt_project(tmp_path / "project", monkeypatch, config=config, secrets=secrets):
+        summary = run_source(
+            NAME,
+            source(start_date="2026-01-05", end_date="2026-01-07"),
+            printer=lambda _: None,
+        )
+    assert summary.tables == ["openai_costs"]  # Anthropic has no key: not read
+    assert fake_api.hits(OPENAI)[0].headers["Authorization"] == f"Bearer {OPENAI_KEY}"
+    assert not fake_api.hits(ANTHROPIC)

@@ -333,3 +333,19 @@ def test_expectation_failure_names_table_column_and_rule(
     message = str(caught.value)
     assert "raw_cursor.daily_usage.total_tabs_shown,total_tabs_accepted" in message
     assert "must be >=" in message and "cheater@acme.test" in message
+
+
+def test_key_and_settings_come_from_the_dlt_project(
+    warehouse: Path, fake_api: FakeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.dlt_project import dlt_project
+
+    monkeypatch.delenv("CURSOR_API_KEY", raising=False)
+    Scenario().serve(fake_api)
+    config = f'[sources.cursor]\nbase_url = "{fake_api.url}"\nstart_date = "2026-01-05"\n'
+    secrets = f'[sources.cursor]\napi_key = "{API_KEY}"\n'
+    with dlt_project(tmp_path / "project", monkeypatch, config=config, secrets=secrets):
+        summary = run_source(NAME, source(end_date="2026-01-07"), printer=lambda _: None)
+    assert summary.row_counts["daily_usage"] == 4
+    expected_auth = "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
+    assert fake_api.hits(MEMBERS)[0].headers["Authorization"] == expected_auth
