@@ -14,7 +14,16 @@ from ingestion.sources import SOURCE_NAMES
 from tests.support.dlt_project import dlt_project
 
 #: environment variables any source reads its required settings from
-SOURCE_ENV = ("JIRA_EMAIL", "JIRA_API_TOKEN", "PAGERDUTY_API_TOKEN", "PAGERDUTY_TOKEN")
+SOURCE_ENV = (
+    "JIRA_EMAIL",
+    "JIRA_API_TOKEN",
+    "PAGERDUTY_API_TOKEN",
+    "PAGERDUTY_TOKEN",
+    "GITLAB_TOKEN",
+    "CURSOR_API_KEY",
+    "ANTHROPIC_ADMIN_KEY",
+    "OPENAI_ADMIN_KEY",
+)
 
 
 def _no_source_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,6 +76,11 @@ def test_run_all_runs_configured_sources_and_skips_the_others(
         "skipped jira: sources.jira.api_token (or JIRA_API_TOKEN) is not set",
         "skipped git: sources.git.repo_path is not set",
         "skipped files: sources.files.path is not set and data/files does not exist",
+        "skipped gitlab: sources.gitlab.groups / sources.gitlab.projects is not set",
+        "skipped cursor: sources.cursor.api_key (or CURSOR_API_KEY) is not set",
+        "skipped claude_code: sources.claude_code.api_key (or ANTHROPIC_ADMIN_KEY) is not set",
+        "skipped ai_spend: sources.ai_spend.anthropic_admin_key / sources.ai_spend.openai_admin_key"
+        " (or ANTHROPIC_ADMIN_KEY / OPENAI_ADMIN_KEY) is not set",
     ]
 
 
