@@ -10,7 +10,12 @@
 {% macro incremental_cutoff(column) -%}
     {%- set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if column | lower in built_columns -%}
-        select {{ dbt.dateadd('day', -1 * var('incremental_lookback_days'), 'max(this_model.' ~ column ~ ')') }}
+        {#- coalesce: a model first built while its source was empty has no max yet, and
+            `>= null` would then skip every row that arrives later -#}
+        select coalesce(
+            {{ dbt.dateadd('day', -1 * var('incremental_lookback_days'), 'max(this_model.' ~ column ~ ')') }},
+            cast('1900-01-01' as {{ dbt.type_timestamp() }})
+        )
         from {{ this }} as this_model
     {%- else -%}
         select cast('1900-01-01' as {{ dbt.type_timestamp() }})

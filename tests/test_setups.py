@@ -252,3 +252,31 @@ def test_tags_only_coverage_names_what_is_missing(tags_only: dict[str, object]) 
     assert coverage["pull_request_flow"] == {"source not loaded"}
     assert coverage["ai_adoption"] == {"source not loaded"}
     assert coverage["time_to_restore"] == {"source not loaded"}
+
+
+def test_a_source_connected_after_the_first_build_fills_the_incremental_models(
+    demo_run: dict[str, object], tmp_path: Path
+) -> None:
+    """Files first (GitHub's incremental staging models are built empty), then GitHub is
+    connected and a normal (not full-refresh) build runs: every PR and deployment arrives."""
+    demo_db = Path(str(demo_run["db"]))
+    db = _built(demo_run, tmp_path, ("files",))
+    assert _query(db, "select count(*) from staging.stg_github__pull_requests")[0][0] == 0
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(f"attach '{demo_db}' as demo (read_only)")
+        con.execute("create schema raw_github")
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'demo' and table_schema = 'raw_github'"
+        ).fetchall():
+            con.execute(
+                f'create table raw_github."{table}" as select * from demo.raw_github."{table}"'
+            )
+    finally:
+        con.close()
+    build(db_path=db, printer=lambda _line: None)
+    assert _query(db, "select count(*) from staging.stg_github__pull_requests") == _query(
+        demo_db, "select count(*) from staging.stg_github__pull_requests"
+    )
+    assert _query(db, DELIVERY_TOTALS)[0] == _demo_totals(demo_run, DELIVERY_TOTALS)
