@@ -65,6 +65,11 @@ SUITES = [
         checks=[*_key("service"), in_set("service_type", SERVICE_TYPES), not_null("team")],
     ),
     TableSuite(
+        "identity_map",
+        key=["identity"],
+        checks=[*_key("identity"), not_null("login")],
+    ),
+    TableSuite(
         "deployment_rules",
         key=["repository"],
         checks=[*_key("repository"), in_set("deployment_source", DEPLOYMENT_SOURCES)],

@@ -222,6 +222,15 @@ TABLES: dict[str, FileTable] = {
         ),
         FileTable(
             _table(
+                "identity_map",
+                ("identity",),
+                Col("identity", "text", required=True),
+                Col("login", "text", required=True),
+                Col("tool", "text"),
+            ),
+        ),
+        FileTable(
+            _table(
                 "ops_transactions",
                 ("transaction_date", "team", "process"),
                 Col("transaction_date", "date", required=True),
