@@ -143,3 +143,29 @@ def test_status_without_coverage_mart_has_no_section(
 ) -> None:
     _warehouse(warehouse, RAW)
     assert not any(line.startswith("What you can see") for line in _status(capsys))
+
+
+IDENTITIES = """
+create schema if not exists marts;
+create table marts.fct_ai_identity_coverage_monthly (
+    ai_tool varchar, month_start date, usage_rows bigint, usage_rows_mapped_to_team bigint,
+    mapped_share double
+);
+insert into marts.fct_ai_identity_coverage_monthly values
+    ('cursor', '2026-01-01', 10, 2, 0.2),
+    ('cursor', '2026-02-01', 40, 30, 0.75),
+    ('github_copilot', '2026-02-01', 20, 20, 1.0);
+"""
+
+
+def test_status_shows_the_share_of_ai_usage_mapped_to_a_team(
+    warehouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _warehouse(warehouse, RAW, IDENTITIES)
+    lines = _status(capsys)
+    section = lines[lines.index("AI usage mapped to a team (latest month per tool):") :]
+    assert section == [
+        "AI usage mapped to a team (latest month per tool):",
+        "  cursor (2026-02): 75% of 40 usage rows -> map the rest in identity_map.csv (drop folder)",
+        "  github_copilot (2026-02): 100% of 20 usage rows",
+    ]
