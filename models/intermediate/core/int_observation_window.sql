@@ -9,23 +9,23 @@
 with
 
 pull_requests as (
-    select * from {{ ref('stg_github__pull_requests') }}
+    select * from {{ ref('int_pull_requests_unioned') }}
 ),
 
 deployments as (
-    select * from {{ ref('stg_github__deployments') }}
+    select * from {{ ref('int_deployments_unioned') }}
 ),
 
 workflow_runs as (
-    select * from {{ ref('stg_github__workflow_runs') }}
+    select * from {{ ref('int_workflow_runs_unioned') }}
 ),
 
 releases as (
-    select * from {{ ref('stg_github__releases') }}
+    select * from {{ ref('int_releases_unioned') }}
 ),
 
 github_tags as (
-    select * from {{ ref('stg_github__tags') }}
+    select * from {{ ref('int_tags_unioned') }}
 ),
 
 git_tags as (
@@ -41,7 +41,7 @@ incidents as (
 ),
 
 incident_issues as (
-    select * from {{ ref('stg_github__incident_issues') }}
+    select * from {{ ref('int_incident_issues_unioned') }}
 ),
 
 copilot_users as (

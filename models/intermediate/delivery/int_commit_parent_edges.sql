@@ -22,11 +22,11 @@
 with
 
 parents as (
-    select * from {{ ref('stg_github__commit_parents') }}
+    select * from {{ ref('int_commit_parents_unioned') }}
 ),
 
 commits as (
-    select * from {{ ref('stg_github__commits') }}
+    select * from {{ ref('int_commits_unioned') }}
 ),
 
 git_commits as (

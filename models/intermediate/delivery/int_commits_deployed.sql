@@ -16,11 +16,11 @@ pull_requests as (
 ),
 
 pull_request_commits as (
-    select * from {{ ref('stg_github__pull_request_commits') }}
+    select * from {{ ref('int_pull_request_commits_unioned') }}
 ),
 
 all_pull_requests as (
-    select * from {{ ref('stg_github__pull_requests') }}
+    select * from {{ ref('int_pull_requests_unioned') }}
 ),
 
 reached as (
@@ -32,7 +32,7 @@ deployments as (
 ),
 
 github_commits as (
-    select * from {{ ref('stg_github__commits') }}
+    select * from {{ ref('int_commits_unioned') }}
 ),
 
 git_commits as (

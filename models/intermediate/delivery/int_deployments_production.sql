@@ -30,23 +30,23 @@
 with
 
 deployments as (
-    select * from {{ ref('stg_github__deployments') }}
+    select * from {{ ref('int_deployments_unioned') }}
 ),
 
 statuses as (
-    select * from {{ ref('stg_github__deployment_statuses') }}
+    select * from {{ ref('int_deployment_statuses_unioned') }}
 ),
 
 workflow_runs as (
-    select * from {{ ref('stg_github__workflow_runs') }}
+    select * from {{ ref('int_workflow_runs_unioned') }}
 ),
 
 releases as (
-    select * from {{ ref('stg_github__releases') }}
+    select * from {{ ref('int_releases_unioned') }}
 ),
 
 github_tags as (
-    select * from {{ ref('stg_github__tags') }}
+    select * from {{ ref('int_tags_unioned') }}
 ),
 
 git_tags as (

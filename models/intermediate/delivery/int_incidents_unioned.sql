@@ -20,7 +20,7 @@ pagerduty_incidents as (
 ),
 
 github_issues as (
-    select * from {{ ref('stg_github__incident_issues') }}
+    select * from {{ ref('int_incident_issues_unioned') }}
 ),
 
 jira_issues as (

@@ -26,7 +26,7 @@
 with
 
 files as (
-    select * from {{ ref('stg_github__pull_request_files') }}
+    select * from {{ ref('int_pull_request_files_unioned') }}
 ),
 
 pull_requests as (

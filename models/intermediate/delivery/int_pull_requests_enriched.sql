@@ -29,14 +29,14 @@
 with
 
 pull_requests as (
-    select * from {{ ref('stg_github__pull_requests') }}
+    select * from {{ ref('int_pull_requests_unioned') }}
     {% if is_incremental() %}
         where loaded_at >= ({{ incremental_cutoff('loaded_at') }})
     {% endif %}
 ),
 
 labels as (
-    select * from {{ ref('stg_github__pull_request_labels') }}
+    select * from {{ ref('int_pull_request_labels_unioned') }}
     {% if is_incremental() %}
         as labels_source
         where exists (
@@ -47,7 +47,7 @@ labels as (
 ),
 
 commits as (
-    select * from {{ ref('stg_github__pull_request_commits') }}
+    select * from {{ ref('int_pull_request_commits_unioned') }}
     {% if is_incremental() %}
         as commits_source
         where exists (
@@ -59,7 +59,7 @@ commits as (
 ),
 
 reviews as (
-    select * from {{ ref('stg_github__pull_request_reviews') }}
+    select * from {{ ref('int_pull_request_reviews_unioned') }}
     {% if is_incremental() %}
         as reviews_source
         where exists (
@@ -71,7 +71,7 @@ reviews as (
 ),
 
 review_comments as (
-    select * from {{ ref('stg_github__pull_request_review_comments') }}
+    select * from {{ ref('int_pull_request_review_comments_unioned') }}
     {% if is_incremental() %}
         as review_comments_source
         where exists (
@@ -83,7 +83,7 @@ review_comments as (
 ),
 
 files as (
-    select * from {{ ref('stg_github__pull_request_files') }}
+    select * from {{ ref('int_pull_request_files_unioned') }}
     {% if is_incremental() %}
         as files_source
         where exists (

@@ -33,7 +33,7 @@ commit_deployments as (
 ),
 
 ancestry_known as (
-    select repository_full_name from {{ ref('stg_github__commits') }}
+    select repository_full_name from {{ ref('int_commits_unioned') }}
     union
     select repository_full_name from {{ ref('stg_git__commits') }}
 ),

@@ -6,27 +6,27 @@
 with
 
 repositories as (
-    select * from {{ ref('stg_github__repositories') }}
+    select * from {{ ref('int_repositories_unioned') }}
 ),
 
 pull_requests as (
-    select * from {{ ref('stg_github__pull_requests') }}
+    select * from {{ ref('int_pull_requests_unioned') }}
 ),
 
 deployments as (
-    select * from {{ ref('stg_github__deployments') }}
+    select * from {{ ref('int_deployments_unioned') }}
 ),
 
 workflow_runs as (
-    select * from {{ ref('stg_github__workflow_runs') }}
+    select * from {{ ref('int_workflow_runs_unioned') }}
 ),
 
 releases as (
-    select * from {{ ref('stg_github__releases') }}
+    select * from {{ ref('int_releases_unioned') }}
 ),
 
 github_tags as (
-    select * from {{ ref('stg_github__tags') }}
+    select * from {{ ref('int_tags_unioned') }}
 ),
 
 git_tags as (

@@ -1,0 +1,36 @@
+{#- The GitHub rows and their GitLab twins in one relation (the staging models have the
+    same columns; GitLab ids are negative, so keys never collide), with the platform each
+    row came from. -#}
+{{ config(materialized='view') }}
+
+with
+
+github as (
+    select * from {{ ref('stg_github__tags') }}
+),
+
+gitlab as (
+    select * from {{ ref('stg_gitlab__tags') }}
+),
+
+final as (
+    select
+        repository_full_name,
+        tag_name,
+        target_sha,
+        is_annotated,
+        tagged_at,
+        'github' as platform
+    from github
+    union all
+    select
+        repository_full_name,
+        tag_name,
+        target_sha,
+        is_annotated,
+        tagged_at,
+        platform
+    from gitlab
+)
+
+select * from final
