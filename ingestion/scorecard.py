@@ -13,17 +13,22 @@ from ingestion.common.config import warehouse_path
 
 Printer = Callable[[str], None]
 
-#: (column in rpt_ai_roi_scorecard, label, format)
+#: (column in rpt_ai_roi_scorecard, label, format); the money figures and hours saved carry
+#: a 90% interval in the columns `<column>_lower_90` / `<column>_upper_90`
 HEADLINES: list[tuple[str, str, str]] = [
     ("net_productivity_gain_usd", "Net productivity gain (USD)", "{:,.0f}"),
     ("ai_total_cost_usd", "AI total cost (USD)", "{:,.0f}"),
     ("value_of_hours_saved_usd", "Value of hours saved (USD)", "{:,.0f}"),
+    ("hours_saved", "Hours saved", "{:,.0f}"),
     ("roi", "ROI (net gain / AI cost)", "{:.2f}"),
     ("lead_time_median_hours", "Lead time for changes, median (h)", "{:.1f}"),
     ("deploy_days_per_week", "Deployment frequency (deploy days/week)", "{:.2f}"),
     ("change_failure_rate", "Change failure rate", "{:.1%}"),
     ("acceptance_rate", "AI suggestion acceptance rate", "{:.1%}"),
 ]
+
+#: headline columns shown with their 90% interval (AI cost is exact: none)
+WITH_INTERVAL = {"net_productivity_gain_usd", "value_of_hours_saved_usd", "hours_saved", "roi"}
 
 
 def _fmt(value: Any, pattern: str) -> str:
@@ -33,6 +38,18 @@ def _fmt(value: Any, pattern: str) -> str:
         return pattern.format(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def format_with_interval(row: dict[str, Any], column: str, pattern: str) -> str:
+    """`304,649 (90% CI 226,777 to 415,253)`: the figure and its 90% interval when the row
+    has both bounds, else the figure alone."""
+    text = _fmt(row.get(column), pattern)
+    lower, upper = row.get(f"{column}_lower_90"), row.get(f"{column}_upper_90")
+    if column not in WITH_INTERVAL or row.get(column) is None or lower is None or upper is None:
+        return text
+    if lower == upper:  # nothing uncertain (e.g. no AI-assisted work): no interval to show
+        return text
+    return f"{text} (90% CI {_fmt(lower, pattern)} to {_fmt(upper, pattern)})"
 
 
 def read_scorecard(db_path: Path | None = None) -> list[dict[str, Any]]:
@@ -65,13 +82,22 @@ def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> li
     quarter = rows[0]["quarter_start"]
     cohorts = [r["scope_name"] for r in rows]
     width = 42
+    cells = {
+        column: [format_with_interval(r, column, pattern) for r in rows]
+        for column, _, pattern in HEADLINES
+    }
+    column_width = max(16, *(len(cell) + 2 for values in cells.values() for cell in values))
     printer("")
     printer(f"AI ROI scorecard, quarter starting {quarter} (from marts.rpt_ai_roi_scorecard)")
-    printer("-" * (width + 16 * len(cohorts)))
-    printer(" " * width + "".join(f"{c:>16}" for c in cohorts))
-    for column, label, pattern in HEADLINES:
-        printer(f"{label:<{width}}" + "".join(f"{_fmt(r.get(column), pattern):>16}" for r in rows))
-    printer("-" * (width + 16 * len(cohorts)))
+    printer("-" * (width + column_width * len(cohorts)))
+    printer(" " * width + "".join(f"{c:>{column_width}}" for c in cohorts))
+    for column, label, _ in HEADLINES:
+        printer(f"{label:<{width}}" + "".join(f"{cell:>{column_width}}" for cell in cells[column]))
+    printer("-" * (width + column_width * len(cohorts)))
+    printer(
+        "90% CI: bootstrap interval (fct_headline_intervals): teams resampled, then tasks "
+        "within teams; AI cost is exact."
+    )
     printer(f"Warehouse: {path}")
     printer(f'Query it:  duckdb {path} -c "select * from marts.rpt_ai_roi_scorecard"')
     printer(

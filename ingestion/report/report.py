@@ -505,6 +505,53 @@ def flags_table(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
+def headline_intervals(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The organisation's whole-history 90% intervals (fct_headline_intervals, the total row):
+    column -> value; {} when the warehouse has no intervals (or the method has no bootstrap)."""
+    columns = [
+        "hours_saved_lower_90",
+        "hours_saved_upper_90",
+        "value_of_hours_saved_usd_lower_90",
+        "value_of_hours_saved_usd_upper_90",
+        "net_productivity_gain_usd_lower_90",
+        "net_productivity_gain_usd_upper_90",
+        "roi_lower_90",
+        "roi_upper_90",
+        "payback_month_lower_90",
+        "payback_month_upper_90",
+        "payback_reached_share",
+    ]
+    casts = ", ".join(
+        column if column.startswith("payback_month") else f"cast({column} as double) as {column}"
+        for column in columns
+    )
+    try:
+        row = con.execute(
+            f"select {casts} from marts.fct_headline_intervals "
+            "where scope_type = 'org' and period_type = 'total'"
+        ).fetchone()
+    except duckdb.Error:
+        return {}
+    if row is None or row[0] is None:
+        return {}
+    return dict(zip(columns, row, strict=True))
+
+
+def _interval(lower: object, upper: object, digits: int) -> str:
+    if lower is None or upper is None:
+        return ""
+    return f"90% CI {_cell(lower, digits)} to {_cell(upper, digits)}"
+
+
+def _payback_interval(intervals: dict[str, Any]) -> str:
+    lower = intervals.get("payback_month_lower_90")
+    if lower is None:
+        return ""
+    upper = intervals.get("payback_month_upper_90")
+    later = f"{upper:%Y-%m}" if upper is not None else "not within the data"
+    return f"90% CI {lower:%Y-%m} to {later}"
+
+
 def headline(con: duckdb.DuckDBPyConnection) -> str:
     totals = con.sql(
         """
@@ -519,19 +566,58 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchone()
     value, cost, gain, hours, payback = totals if totals else (None,) * 5
     roi = gain / cost if gain is not None and cost else None
+    ci = headline_intervals(con)
     items = [
-        ("Hours saved", _cell(hours, 0)),
-        ("Value of hours saved (USD)", _cell(value, 0)),
-        ("AI total cost (USD)", _cell(cost, 0)),
-        ("Net productivity gain (USD)", _cell(gain, 0)),
-        ("ROI (gain / cost)", _cell(roi, 2)),
-        ("Payback month", _cell(pd.Timestamp(payback)) if payback else "not yet"),
+        (
+            "Hours saved",
+            _cell(hours, 0),
+            _interval(ci.get("hours_saved_lower_90"), ci.get("hours_saved_upper_90"), 0),
+        ),
+        (
+            "Value of hours saved (USD)",
+            _cell(value, 0),
+            _interval(
+                ci.get("value_of_hours_saved_usd_lower_90"),
+                ci.get("value_of_hours_saved_usd_upper_90"),
+                0,
+            ),
+        ),
+        ("AI total cost (USD)", _cell(cost, 0), "exact"),
+        (
+            "Net productivity gain (USD)",
+            _cell(gain, 0),
+            _interval(
+                ci.get("net_productivity_gain_usd_lower_90"),
+                ci.get("net_productivity_gain_usd_upper_90"),
+                0,
+            ),
+        ),
+        (
+            "ROI (gain / cost)",
+            _cell(roi, 2),
+            _interval(ci.get("roi_lower_90"), ci.get("roi_upper_90"), 2),
+        ),
+        (
+            "Payback month",
+            _cell(pd.Timestamp(payback)) if payback else "not yet",
+            _payback_interval(ci),
+        ),
     ]
     cards = "".join(
-        f'<div class="kpi"><div class="kpi-value">{v}</div><div class="kpi-label">{k}</div></div>'
-        for k, v in items
+        f'<div class="kpi"><div class="kpi-value">{v}</div>'
+        + (f'<div class="kpi-ci">{html.escape(c)}</div>' if c else "")
+        + f'<div class="kpi-label">{k}</div></div>'
+        for k, v, c in items
     )
-    return f'<div class="kpis" id="headline">{cards}</div>'
+    note = (
+        '<p class="sub" id="headline-intervals">Whole history, whole organisation. 90% CI: the '
+        "bootstrap interval of marts.fct_headline_intervals: teams are resampled, then tasks within "
+        "teams, and the hours saved re-estimated each time; AI cost is exact, so the net gain and "
+        "ROI intervals follow from the value's.</p>"
+        if ci
+        else ""
+    )
+    return f'<div class="kpis" id="headline">{cards}</div>{note}'
 
 
 CSS = """
@@ -545,6 +631,7 @@ padding:4px 8px;text-align:left} th{background:#f5f5f5}
 .kpis{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .kpi{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:150px}
 .kpi-value{font-size:22px;font-weight:600} .kpi-label{color:#666;font-size:12px}
+.kpi-ci{color:#444;font-size:12px}
 """
 
 
