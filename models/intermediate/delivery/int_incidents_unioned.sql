@@ -4,7 +4,8 @@
     - `pagerduty`: PagerDuty incidents; the team owning the incident's service
       (service_type pagerduty_service, by service name or id); explicit deployment and
       commit references kept.
-    - `github_issue`: GitHub issues carrying any label in var('github_incident_labels');
+    - `github_issue` / `gitlab_issue`: GitHub or GitLab issues carrying any label in
+      var('github_incident_labels');
       opened = started, closed = resolved; the team owning the repository
       (service_type repository).
     - `jira`: Jira issues whose type is in var('jira_incident_issue_types') or whose project is
@@ -56,8 +57,9 @@ from_pagerduty as (
 
 from_github_issues as (
     select
-        'github_issue:' || cast(github_issues.issue_id as {{ dbt.type_string() }}) as incident_id,
-        'github_issue' as incident_source,
+        coalesce(github_issues.platform, 'github') || '_issue:'
+        || cast(github_issues.issue_id as {{ dbt.type_string() }}) as incident_id,
+        coalesce(github_issues.platform, 'github') || '_issue' as incident_source,
         ownership.team_name,
         github_issues.repository_full_name as service_name,
         cast(null as {{ dbt.type_string() }}) as urgency,
