@@ -34,12 +34,31 @@ class MalformedRecordError(IngestionError):
 
 
 class ValidationFailedError(IngestionError):
-    """One or more Great Expectations checks failed on freshly loaded raw tables."""
+    """One or more checks failed: on a load before it was committed (`run_source`: the
+    source's Great Expectations suites, the clock check, the cursor guard), or on the raw
+    tables (`validate_tables`).
 
-    def __init__(self, failures: Sequence[object]) -> None:
+    `source` (when given) starts the message; `note` ends it (e.g. that nothing was loaded
+    and where the failing rows were quarantined).
+    """
+
+    def __init__(
+        self, failures: Sequence[object], *, source: str | None = None, note: str | None = None
+    ) -> None:
         lines = [str(f) for f in failures]
-        super().__init__("data validation failed:\n  " + "\n  ".join(lines))
+        head = f"[{source}] data validation failed" if source else "data validation failed"
+        message = f"{head}:\n  " + "\n  ".join(lines)
+        if note:
+            message += f"\n  {note}"
+        super().__init__(message)
         self.failures = list(failures)
+        self.source = source
+        self.note = note
+
+
+class BuildRefusedError(IngestionError):
+    """`ai-roi build` will not publish marts from data whose last check failed or whose last
+    load did not finish."""
 
 
 class DeadlineExceededError(SourceError):

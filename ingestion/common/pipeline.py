@@ -24,6 +24,17 @@
   after every run, failed or not; `AI_ROI_KEEP_LOAD_PACKAGES=1` keeps them for debugging.
 - The summary (`LoadSummary.changes`) says per table what the load did: inserted,
   updated and deleted rows (merge, append) or `replaced (before -> after rows)`.
+- Validate before commit: the run is extracted and normalized first, then checked
+  (`ingestion.common.precommit`: the source's Great Expectations suites on the tables as
+  the load would leave them, no timestamp later than now plus the allowed clock skew, no
+  incremental cursor past it), and only then loaded. A failed check aborts the package,
+  which rewinds the pipeline state: no row of the run reaches `raw_<source>` and no
+  cursor or file digest moves, so the corrected source data loads on the next run. The
+  failing records go to `quarantine.<source>` and every checked load to
+  `raw_meta.validation_runs` (`ingestion.common.quarantine`); `ValidationFailedError`
+  says so. A `MalformedRecordError` (a record broke its `TableSpec`) is quarantined too.
+- One writer: a run holds the warehouse lock (`ingestion.common.lock`); a second run or a
+  build started meanwhile fails at once.
 """
 
 from __future__ import annotations
@@ -32,10 +43,10 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dlt
 import duckdb
@@ -45,7 +56,17 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from dlt.pipeline.trace import TRACE_FILE_NAME
 
 from ingestion.common.config import dataset_name, disable_telemetry, pipelines_dir, warehouse_path
-from ingestion.common.errors import DeadlineExceededError, IngestionError, SourceError
+from ingestion.common.errors import (
+    DeadlineExceededError,
+    IngestionError,
+    MalformedRecordError,
+    SourceError,
+    ValidationFailedError,
+)
+from ingestion.common.lock import warehouse_lock
+
+if TYPE_CHECKING:
+    from ingestion.common.validation import Failure, TableSuite, ValidationReport
 
 Printer = Callable[[str], None]
 
@@ -203,6 +224,8 @@ class LoadSummary:
     seconds: float = 0.0
     #: per table the load changed (or loaded rows into): what it did, see `TableChange`
     changes: dict[str, TableChange] = field(default_factory=dict)
+    #: the source's suites on the load before it was committed (None: not run)
+    validation: ValidationReport | None = None
 
     @property
     def total_rows(self) -> int:
@@ -360,19 +383,43 @@ def run_source(
     state_dir: Path | None = None,
     printer: Printer = print,
     run_deadline: float | None = None,
+    suites: Sequence[TableSuite] | None = None,
 ) -> LoadSummary:
-    """Extract, normalize and load `source`; return what the run loaded and changed.
+    """Extract and normalize `source`, check the load, then commit it; return what the run
+    loaded and changed.
 
-    `run_deadline`: seconds the run may take to extract (default `AI_ROI_RUN_DEADLINE_SECONDS`,
-    else 2 hours).
+    `suites`: the source's Great Expectations suites, run on the tables as the load would
+    leave them before anything is written (None: only the clock and cursor checks).
+    A failed check raises `ValidationFailedError` with nothing loaded, no cursor moved and
+    the failing records in `quarantine.<source>`. `run_deadline`: seconds the run may take
+    to extract (default `AI_ROI_RUN_DEADLINE_SECONDS`, else 2 hours).
     """
+    db = Path(db_path or warehouse_path())
+    with warehouse_lock(db, f"run {source_name}"):
+        return _run_locked(source_name, source, db, state_dir, printer, run_deadline, suites)
+
+
+def _run_locked(
+    source_name: str,
+    source: Any,
+    db: Path,
+    state_dir: Path | None,
+    printer: Printer,
+    run_deadline: float | None,
+    suites: Sequence[TableSuite] | None,
+) -> LoadSummary:
+    from ingestion.common.precommit import CursorGuard, check_package
+    from ingestion.common.validation import latest_valid, report_line
+
     global _RUN_DEADLINE
     started = time.monotonic()
     seconds = run_deadline if run_deadline is not None else run_deadline_seconds()
     deadline = RunDeadline(source_name, seconds, started + seconds)
-    db = Path(db_path or warehouse_path())
     pipeline = make_pipeline(source_name, db, state_dir, progress=_DeadlineCollector(deadline))
     dataset = dataset_name(source_name)
+    latest = latest_valid()
+    guard = CursorGuard(source_name, latest)
+    guard.install(source)
     previous = _RUN_DEADLINE
     _RUN_DEADLINE = deadline
     try:
@@ -381,33 +428,135 @@ def run_source(
                 f"  [{source_name}] dropping a pending load package left by an earlier failed run"
             )
             pipeline.abort_packages()
+        if pipeline.config.restore_from_destination and not pipeline.dev_mode:
+            pipeline.sync_destination()
         before = _row_counts(db, dataset)
         try:
-            info = pipeline.run(source, loader_file_format=LOADER_FILE_FORMAT)
+            pipeline.extract(source, loader_file_format=LOADER_FILE_FORMAT)
+            normalized = pipeline.normalize()
         except PipelineStepFailed as exc:
             pipeline.abort_packages()
             cause = _root_cause(exc)
+            if isinstance(cause, MalformedRecordError):
+                _quarantine_malformed(db, cause, exc.load_id)
             if isinstance(cause, IngestionError):
                 raise _nothing_loaded(cause) from None
             raise SourceError(source_name, f"{exc.step} step failed: {cause}") from None
         except IngestionError as exc:
             pipeline.abort_packages()
             raise _nothing_loaded(exc) from None
+        pending = pipeline.list_normalized_load_packages()
+        load_id = pending[-1] if pending else None
+        report: ValidationReport | None = None
+        failures: list[Failure] = guard.failures()
+        if load_id is not None:
+            try:
+                report, found = check_package(
+                    pipeline, load_id, source=source_name, db=db, suites=suites, latest=latest
+                )
+            except BaseException:
+                pipeline.abort_packages()
+                raise
+            failures += found
+            if report is not None:
+                printer(report_line(source_name, report))
+        if failures:
+            pipeline.abort_packages()
+            _reject(db, source_name, load_id, failures, printer)
+        _record_checked(db, source_name, load_id, suites is not None)
+        try:
+            info = pipeline.load()
+        except PipelineStepFailed as exc:
+            pipeline.abort_packages()
+            cause = _root_cause(exc)
+            if isinstance(cause, IngestionError):
+                raise _nothing_loaded(cause) from None
+            raise SourceError(source_name, f"{exc.step} step failed: {cause}") from None
+        if load_id is not None:
+            from ingestion.common.quarantine import mark_loaded
+
+            mark_loaded(db, source_name, load_id)
     finally:
         _RUN_DEADLINE = previous
         if not keep_load_packages():
             _drop_run_files(pipeline)
     counts: dict[str, int] = {}
-    trace = pipeline.last_trace
-    normalize_info = getattr(trace, "last_normalize_info", None) if trace else None
-    if normalize_info is not None:
-        for table, count in (normalize_info.row_counts or {}).items():
+    if normalized is not None:
+        for table, count in (normalized.row_counts or {}).items():
             if not table.startswith("_dlt"):
                 counts[table] = counts.get(table, 0) + int(count)
     load_ids = list(info.loads_ids) if info and info.loads_ids else []
     changes = _changes(pipeline, db, dataset, before, counts, load_ids)
-    load_id = load_ids[-1] if load_ids else None
-    return LoadSummary(source_name, load_id, counts, time.monotonic() - started, changes)
+    last = load_ids[-1] if load_ids else None
+    return LoadSummary(
+        source_name, last, counts, time.monotonic() - started, changes, validation=report
+    )
+
+
+def _record_checked(db: Path, source: str, load_id: str | None, validated: bool) -> None:
+    """The run passed its checks (`validated`: the suites ran too). With a package to load,
+    `validation_runs` says `loading` until `mark_loaded` (a killed load stays `loading`:
+    `ai-roi build` refuses); with nothing to load the run is recorded as done."""
+    from ingestion.common.quarantine import record_run
+
+    record_run(
+        db,
+        source,
+        load_id,
+        passed=True if validated else None,
+        load_state="loading" if load_id is not None else "loaded",
+    )
+
+
+def _reject(
+    db: Path,
+    source: str,
+    load_id: str | None,
+    failures: Sequence[Failure],
+    printer: Printer,
+) -> None:
+    """Quarantine the failing records of a refused load, record it, and raise."""
+    from ingestion.common.quarantine import QuarantinedRecord, quarantine_table, record_run
+
+    records = [
+        QuarantinedRecord(f.table, key, f.column, f.rule, value)
+        for f in failures
+        for key, value in (f.records or tuple((k, None) for k in f.sample_keys))
+    ]
+    count = record_run(
+        db,
+        source,
+        load_id,
+        passed=False,
+        load_state="rejected",
+        failing_rules=[f"raw_{source}.{f.table}.{f.column}: {f.rule}" for f in failures],
+        quarantined=records,
+    )
+    note = (
+        f"nothing from this run was loaded and no cursor moved; {count:,} "
+        f"{'record' if count == 1 else 'records'} quarantined in {quarantine_table(source)} "
+        f"(load {load_id or '-'}). Fix the source data and run again."
+    )
+    printer(
+        f"  [{source}] load refused: {len(failures)} failed {'check' if len(failures) == 1 else 'checks'}"
+    )
+    raise ValidationFailedError(failures, source=source, note=note)
+
+
+def _quarantine_malformed(db: Path, exc: MalformedRecordError, load_id: str | None) -> None:
+    """A record that broke its `TableSpec` (the run loaded nothing): quarantined and the run
+    recorded as failed, like a failed check."""
+    from ingestion.common.quarantine import QuarantinedRecord, record_run
+
+    record_run(
+        db,
+        exc.source,
+        load_id,
+        passed=False,
+        load_state="rejected",
+        failing_rules=[f"raw_{exc.source}.{exc.table}.{exc.field}: {exc.rule}"],
+        quarantined=[QuarantinedRecord(exc.table, exc.key, exc.field, exc.rule)],
+    )
 
 
 def run_deadline_seconds() -> float:

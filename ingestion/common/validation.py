@@ -1,28 +1,79 @@
-"""Great Expectations checks on raw tables, run right after a source loads.
+"""Great Expectations checks on raw tables: run on every load before it is committed.
 
 Each source package has an `expectations.py` with `SUITES: list[TableSuite]`. A suite
-names a raw table, its key columns (used to show sample failing keys) and a list of
-`Check`s. The runner reads the table from DuckDB into pandas and validates it with GX's
-pandas datasource (GX's SQL datasource returns empty results with duckdb-engine: rows
-are read after the connection closes). A failed check raises `ValidationFailedError`
-listing table, column, rule, failing count and sample keys, so the orchestrator stops
-before dbt and the marts keep their last good state.
+names a raw table, its key columns (used to show sample failing keys and to quarantine
+the failing records) and a list of `Check`s. The runner reads the table from DuckDB into
+pandas and validates it with GX's pandas datasource (GX's SQL datasource returns empty
+results with duckdb-engine: rows are read after the connection closes).
+
+`run_source` (`ingestion.common.pipeline`) runs the suites on what the raw tables *would*
+hold after the load (`ingestion.common.precommit`), before anything is written; a failed
+check stops the load. `validate_tables` runs them on the raw tables as they are
+(`ai-roi validate`) and raises `ValidationFailedError` listing table, column, rule,
+failing count and sample keys.
+
+Timestamps may not be later than now plus the allowed clock skew:
+`AI_ROI_MAX_CLOCK_SKEW_HOURS` (environment) or `[ai_roi] max_clock_skew_hours`
+(`.dlt/config.toml`), default 24 hours (`sane_timestamp`, and the clock check every load
+gets on each timestamp column).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ingestion.common.config import dataset_name, disable_telemetry, warehouse_path
-from ingestion.common.errors import ValidationFailedError
+from ingestion.common.errors import IngestionError, ValidationFailedError
 
 EARLIEST_VALID = "2000-01-01"
+
+#: hours a timestamp may lie ahead of this machine's clock (env var, or config
+#: `[ai_roi] max_clock_skew_hours`); later ones are rejected and never move a cursor
+CLOCK_SKEW_ENV = "AI_ROI_MAX_CLOCK_SKEW_HOURS"
+CLOCK_SKEW_CONFIG = "ai_roi.max_clock_skew_hours"
+DEFAULT_CLOCK_SKEW_HOURS = 24.0
+#: stands for "now + the clock skew" in a `Check`'s rule (`Check.describe`)
+LATEST = "{latest}"
+#: how many failing records of one check are written to the quarantine table
+QUARANTINE_LIMIT = 1000
+
+
+def max_clock_skew_hours() -> float:
+    """`AI_ROI_MAX_CLOCK_SKEW_HOURS`, else `[ai_roi] max_clock_skew_hours`, else 24."""
+    raw: Any = os.environ.get(CLOCK_SKEW_ENV, "").strip()
+    name = CLOCK_SKEW_ENV
+    if not raw:
+        import dlt
+
+        raw = dlt.config.get(CLOCK_SKEW_CONFIG)
+        name = "[ai_roi] max_clock_skew_hours"
+        if raw is None or raw == "":
+            return DEFAULT_CLOCK_SKEW_HOURS
+    try:
+        hours = float(raw)
+    except (TypeError, ValueError):
+        hours = math.nan
+    if not math.isfinite(hours) or hours < 0:
+        raise IngestionError(f"{name} must be a number of hours >= 0, not {raw!r}")
+    return hours
+
+
+def latest_valid(now: datetime | None = None) -> datetime:
+    """The latest timestamp accepted: now (UTC) plus the allowed clock skew."""
+    return (now or datetime.now(UTC)) + timedelta(hours=max_clock_skew_hours())
+
+
+def latest_text() -> str:
+    """`now + 24h (AI_ROI_MAX_CLOCK_SKEW_HOURS)`: how rules name the latest timestamp."""
+    return f"now + {max_clock_skew_hours():g}h ({CLOCK_SKEW_ENV})"
 
 
 @dataclass(frozen=True)
@@ -35,10 +86,20 @@ class Check:
 
     @property
     def column(self) -> str:
+        return ",".join(self.columns)
+
+    @property
+    def columns(self) -> list[str]:
         kw = self.kwargs
-        return kw.get("column") or ",".join(
+        if kw.get("column"):
+            return [kw["column"]]
+        return [
             str(v) for v in (kw.get("column_list") or [kw.get("column_A"), kw.get("column_B")]) if v
-        )
+        ]
+
+    def describe(self) -> str:
+        """The rule as reported: `{latest}` spelled out with the configured clock skew."""
+        return self.rule.replace(LATEST, latest_text()) if LATEST in self.rule else self.rule
 
 
 # -- the vocabulary sources use to declare their checks ------------------------------
@@ -91,11 +152,12 @@ def a_at_least_b(column_a: str, column_b: str) -> Check:
 
 
 def sane_timestamp(column: str) -> Check:
-    """Not before 2000 and not in the future (checked as of validation time)."""
+    """Not before 2000 and not later than now plus the allowed clock skew (as of validation
+    time; `AI_ROI_MAX_CLOCK_SKEW_HOURS`, default 24)."""
     return Check(
         "ExpectColumnValuesToBeBetween",
-        {"column": column, "min_value": "__earliest__", "max_value": "__now__"},
-        f"must be between {EARLIEST_VALID} and now",
+        {"column": column, "min_value": "__earliest__", "max_value": "__latest__"},
+        f"must be between {EARLIEST_VALID} and {LATEST}",
     )
 
 
@@ -116,6 +178,9 @@ class Failure:
     rule: str
     failing: int
     sample_keys: list[Any]
+    #: (record key, failing value) of each failing record, at most `QUARANTINE_LIMIT`: what
+    #: the quarantine table gets
+    records: tuple[tuple[Any, Any], ...] = ()
 
     def __str__(self) -> str:
         sample = ", ".join(repr(k) for k in self.sample_keys) or "-"
@@ -154,8 +219,8 @@ def _context() -> Any:
     return _CONTEXT
 
 
-def _resolve(kwargs: dict[str, Any], now: Any, earliest: Any) -> dict[str, Any]:
-    sentinels = {"__now__": now, "__earliest__": earliest}
+def _resolve(kwargs: dict[str, Any], latest: Any, earliest: Any) -> dict[str, Any]:
+    sentinels = {"__now__": latest, "__latest__": latest, "__earliest__": earliest}
     return {k: sentinels.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
 
 
@@ -200,16 +265,37 @@ def _plain(value: Any) -> Any:
     return item() if callable(item) else value
 
 
-def validate_tables(
+def _records(
+    result: dict[str, Any], key: Sequence[str], columns: Sequence[str]
+) -> tuple[tuple[Any, Any], ...]:
+    """(record key, failing value) of the failing rows GX listed (key columns first)."""
+    records: list[tuple[Any, Any]] = []
+    for row in (result.get("unexpected_index_list") or [])[:QUARANTINE_LIMIT]:
+        if not isinstance(row, dict):
+            continue
+        values = tuple(_plain(row.get(k)) for k in key)
+        record_key = values[0] if len(values) == 1 else values
+        found = [(c, _plain(row.get(c))) for c in columns if c in row]
+        if len(found) == 1:
+            value: Any = found[0][1]
+        elif found:
+            value = ", ".join(f"{c}={v}" for c, v in found)
+        else:
+            value = record_key
+        records.append((record_key, value))
+    return tuple(records)
+
+
+def run_suites(
+    con: duckdb.DuckDBPyConnection,
     source: str,
     suites: Sequence[TableSuite],
     *,
     tables: Iterable[str] | None = None,
-    db_path: Path | None = None,
-    printer: Callable[[str], None] = print,
-    raise_on_failure: bool = True,
 ) -> ValidationReport:
-    """Validate the raw tables of `source` (only `tables` when given) and report failures."""
+    """Run `suites` (only those of `tables` when given) on the tables of schema
+    `raw_<source>` as `con` sees them: the warehouse's, or the tables a load would leave
+    (`ingestion.common.precommit`). A table `con` does not have is skipped."""
     import great_expectations as gx
     import pandas as pd
 
@@ -227,78 +313,106 @@ def validate_tables(
         datasource = context.data_sources.get(datasource_name)
     except (KeyError, ValueError):
         datasource = context.data_sources.add_pandas(datasource_name)
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_catalog = current_database()",
+            [schema],
+        ).fetchall()
+    }
+    for suite in selected:
+        if suite.table not in existing:
+            continue
+        frame = _comparable(
+            con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df()
+        )
+        latest = pd.Timestamp(latest_valid())
+        earliest = pd.Timestamp(EARLIEST_VALID, tz="UTC")
+        gx_suite = gx.ExpectationSuite(name=f"{schema}.{suite.table}")
+        by_signature: dict[str, Check] = {}
+        for check in suite.checks:
+            expectation_cls = getattr(gx.expectations, check.expectation)
+            expectation = expectation_cls(**_resolve(check.kwargs, latest, earliest))
+            gx_suite.add_expectation(expectation)
+            config = expectation.configuration
+            by_signature[_signature(config.type, config.kwargs, check.kwargs)] = check
+        asset_name = suite.table
+        try:
+            asset = datasource.get_asset(asset_name)
+        except (LookupError, ValueError):
+            asset = datasource.add_dataframe_asset(asset_name)
+        try:
+            batch_definition = asset.get_batch_definition("whole")
+        except (KeyError, ValueError):
+            batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(
+            gx_suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": list(suite.key),
+                "partial_unexpected_count": 5,
+            },
+        )
+        checks_run += len(suite.checks)
+        checked.append(suite.table)
+        for outcome in result.results:
+            if outcome.success:
+                continue
+            config = outcome.expectation_config
+            check = next(
+                c
+                for c in suite.checks
+                if by_signature.get(_signature(config.type, config.kwargs, c.kwargs)) is c
+            )
+            res = outcome.result or {}
+            failing = res.get("unexpected_count")
+            if failing is None:
+                failing = len(res.get("unexpected_index_list") or []) or 1
+            failures.append(
+                Failure(
+                    source,
+                    suite.table,
+                    check.column,
+                    check.describe(),
+                    int(failing),
+                    _sample_keys(res, suite.key),
+                    _records(res, suite.key, check.columns),
+                )
+            )
+    return ValidationReport(checked, checks_run, failures)
+
+
+def report_line(source: str, report: ValidationReport) -> str:
+    """`  [files] validated 9 tables, 41 checks: ok` (or `2 FAILED`)."""
+    status = "ok" if report.ok else f"{len(report.failures)} FAILED"
+    return (
+        f"  [{source}] validated {len(report.tables_checked)} tables, {report.checks_run} "
+        f"checks: {status}"
+    )
+
+
+def validate_tables(
+    source: str,
+    suites: Sequence[TableSuite],
+    *,
+    tables: Iterable[str] | None = None,
+    db_path: Path | None = None,
+    printer: Callable[[str], None] = print,
+    raise_on_failure: bool = True,
+) -> ValidationReport:
+    """Validate the raw tables of `source` in the warehouse (only `tables` when given) and
+    report failures."""
+    selected = [s for s in suites if tables is None or s.table in set(tables)]
+    if not selected:
+        return ValidationReport([], 0, [])
     con = duckdb.connect(str(db_path or warehouse_path()), read_only=True)
     try:
-        existing = {
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = ?", [schema]
-            ).fetchall()
-        }
-        for suite in selected:
-            if suite.table not in existing:
-                continue
-            frame = _comparable(
-                con.execute(suite.query or f'select * from "{schema}"."{suite.table}"').df()
-            )
-            now = pd.Timestamp.now(tz="UTC")
-            earliest = pd.Timestamp(EARLIEST_VALID, tz="UTC")
-            gx_suite = gx.ExpectationSuite(name=f"{schema}.{suite.table}")
-            by_signature: dict[str, Check] = {}
-            for check in suite.checks:
-                expectation_cls = getattr(gx.expectations, check.expectation)
-                expectation = expectation_cls(**_resolve(check.kwargs, now, earliest))
-                gx_suite.add_expectation(expectation)
-                config = expectation.configuration
-                by_signature[_signature(config.type, config.kwargs, check.kwargs)] = check
-            asset_name = suite.table
-            try:
-                asset = datasource.get_asset(asset_name)
-            except (LookupError, ValueError):
-                asset = datasource.add_dataframe_asset(asset_name)
-            try:
-                batch_definition = asset.get_batch_definition("whole")
-            except (KeyError, ValueError):
-                batch_definition = asset.add_batch_definition_whole_dataframe("whole")
-            batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-            result = batch.validate(
-                gx_suite,
-                result_format={
-                    "result_format": "COMPLETE",
-                    "unexpected_index_column_names": list(suite.key),
-                    "partial_unexpected_count": 5,
-                },
-            )
-            checks_run += len(suite.checks)
-            checked.append(suite.table)
-            for outcome in result.results:
-                if outcome.success:
-                    continue
-                config = outcome.expectation_config
-                check = next(
-                    c
-                    for c in suite.checks
-                    if by_signature.get(_signature(config.type, config.kwargs, c.kwargs)) is c
-                )
-                res = outcome.result or {}
-                failing = res.get("unexpected_count")
-                if failing is None:
-                    failing = len(res.get("unexpected_index_list") or []) or 1
-                failures.append(
-                    Failure(
-                        source,
-                        suite.table,
-                        check.column,
-                        check.rule,
-                        int(failing),
-                        _sample_keys(res, suite.key),
-                    )
-                )
+        report = run_suites(con, source, selected)
     finally:
         con.close()
-    report = ValidationReport(checked, checks_run, failures)
-    status = "ok" if report.ok else f"{len(failures)} FAILED"
-    printer(f"  [{source}] validated {len(checked)} tables, {checks_run} checks: {status}")
-    if failures and raise_on_failure:
-        raise ValidationFailedError(failures)
+    printer(report_line(source, report))
+    if report.failures and raise_on_failure:
+        raise ValidationFailedError(report.failures)
     return report

@@ -133,8 +133,8 @@ def test_validation_failure_names_table_column_rule_count_and_keys(warehouse: Pa
         in message
     )
     assert (
-        "raw_toy.items.created_at: must be between 2000-01-01 and now (1 failing rows; sample keys: 8)"
-        in message
+        "raw_toy.items.created_at: must be between 2000-01-01 and now + 24h "
+        "(AI_ROI_MAX_CLOCK_SKEW_HOURS) (1 failing rows; sample keys: 8)" in message
     )
     assert len(info.value.failures) == 2
 
