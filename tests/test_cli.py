@@ -25,8 +25,8 @@ def test_run_without_sources_asks_for_them(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_unknown_source_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", "gitlab"]) == 2
-    assert "Unknown source(s): gitlab" in capsys.readouterr().err
+    assert main(["run", "nosuchsource"]) == 2
+    assert "Unknown source(s): nosuchsource" in capsys.readouterr().err
 
 
 def test_status_without_a_warehouse_says_what_to_do(
@@ -74,7 +74,7 @@ def _dbt_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return calls
 
 
-def test_build_passes_dbt_options_through(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_passes_dbt_options_through(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _dbt_calls(monkeypatch)
     argv = ["build", "-s", "marts", "+rpt_ai_roi_scorecard", "--select", "dim_teams"]
     argv += ["--exclude", "tag:slow", "--vars", "{min_group_size: 7}", "--full-refresh"]
@@ -101,7 +101,9 @@ def test_build_passes_dbt_options_through(monkeypatch: pytest.MonkeyPatch) -> No
     ]
 
 
-def test_build_without_options_builds_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_without_options_builds_everything(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = _dbt_calls(monkeypatch)
     assert main(["build"]) == 0
     assert main(["build", "--", "--empty"]) == 0
