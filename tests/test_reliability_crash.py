@@ -9,11 +9,6 @@ first table was loaded (load).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,48 +18,13 @@ import duckdb
 import pytest
 
 from ingestion.cli import main
-from ingestion.common.config import PROJECT_ROOT
 from ingestion.common.pipeline import make_pipeline
 from tests.sources.files import samples
 from tests.sources.incidents import payloads as p
 from tests.support.fault_api import FaultyPagerDuty
+from tests.support.processes import REACH, child, kill, wait_for
 
 TOKEN = "pd_SECRET_TOKEN_7"
-#: seconds a child may take to reach its stop point
-REACH = 60.0
-
-
-def child(*argv: str, **env: str) -> subprocess.Popen[str]:
-    """`ai-roi <argv>` in a child process (its own session), with the test's environment."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.support.crash_child", *argv],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def kill(process: subprocess.Popen[str]) -> None:
-    """SIGKILL the child's whole session (a build's dbt too), then reap it."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-
-
-def wait_for(condition: Any, process: subprocess.Popen[str], what: str) -> None:
-    deadline = time.monotonic() + REACH
-    while not condition():
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"the child ended ({process.returncode}) before {what}:\n{output}")
-        if time.monotonic() > deadline:
-            kill(process)
-            pytest.fail(f"the child did not reach {what} within {REACH:g}s")
-        time.sleep(0.05)
 
 
 def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
