@@ -15,9 +15,15 @@ import duckdb
 import pytest
 
 from ingestion.cli import main
+from ingestion.common.errors import ValidationFailedError
 from ingestion.common.pipeline import make_pipeline
 from ingestion.common.quarantine import failed_validations, latest_runs
+from ingestion.orchestrate import ingest
+from tests.sources.github import payloads as gh
+from tests.sources.github import scenario
 from tests.sources.incidents import payloads as p
+from tests.sources.jira import payloads as jp
+from tests.support.fake_api import FakeApi
 from tests.support.fault_api import FaultyPagerDuty
 
 TOKEN = "pd_SECRET_TOKEN_42"
@@ -213,6 +219,95 @@ def test_a_malformed_page_stops_the_run_before_anything_is_written(
     assert TOKEN not in err
     assert incidents(warehouse) == before
     assert cursor() == FIRST_CURSOR
+
+
+# -- GitHub and Jira: their cursors hold too -------------------------------------------------
+def quiet(_line: str) -> None:
+    return None
+
+
+def github_cursor() -> Any:
+    state = make_pipeline("github").state["sources"]["github"]["resources"]
+    return state["pull_requests"]["updated_at"]["acme/api"]["last"]
+
+
+def github_titles(db: Path) -> dict[int, str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("select number, title from raw_github.pull_requests").fetchall())
+
+
+def test_a_github_pr_updated_in_2099_does_not_stall_the_pull_requests(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    config = {"org": "acme", "base_url": fake_api.url, "token": scenario.TOKEN}
+    scenario.script(fake_api)
+    ingest("github", config, printer=quiet)
+    before, cursor_before = github_titles(warehouse), github_cursor()
+
+    fake_api.routes.clear()
+    future = gh.pull(12, 1012, "2099-01-01T00:00:00Z", title="From the future")
+    scenario.script(fake_api, pulls_1=[future, scenario.pulls_page_1()[1]])
+    with pytest.raises(ValidationFailedError) as caught:
+        ingest("github", config, printer=quiet)
+    assert (
+        "raw_github.pull_requests.updated_at: must not be later than now + 24h "
+        "(AI_ROI_MAX_CLOCK_SKEW_HOURS) (1 failing rows; sample keys: 1012)" in str(caught.value)
+    )
+    assert github_titles(warehouse) == before
+    assert github_cursor() == cursor_before
+
+    fake_api.routes.clear()
+    fixed = gh.pull(12, 1012, "2026-02-13T08:00:00Z", title="Add billing export (v2)")
+    scenario.script(fake_api, pulls_1=[fixed, scenario.pulls_page_1()[1]])
+    ingest("github", config, printer=quiet)
+    assert github_titles(warehouse)[12] == "Add billing export (v2)"
+    assert github_cursor() == "2026-02-13T08:00:00+00:00"
+
+
+def serve_jira(api: FakeApi, issues: list[dict[str, Any]]) -> None:
+    api.routes.clear()
+    api.add(jp.STATUS, jp.STATUSES)
+    api.add(jp.SEARCH, jp.search_page(issues))
+    for page in jp.ENG2_CHANGELOG_PAGES:
+        api.add("/rest/api/3/issue/ENG-2/changelog", page)
+
+
+def jira_issues(db: Path) -> dict[str, tuple[Any, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select key, status, updated from raw_jira.issues").fetchall()
+    return {row[0]: row[1:] for row in rows}
+
+
+def jira_cursor() -> Any:
+    state = make_pipeline("jira").state["sources"]["jira"]["resources"]["issues"]
+    return str(state["incremental"]["updated"]["last_value"])
+
+
+def test_a_jira_issue_updated_in_2099_does_not_stall_the_issues(
+    warehouse: Path, fake_api: FakeApi
+) -> None:
+    config = {"site_url": fake_api.url, "email": "bot@acme.test", "api_token": "jira-secret"}
+    eng1, eng2, eng3 = jp.base_issues()
+    serve_jira(fake_api, [eng1, eng2, eng3])
+    ingest("jira", config, printer=quiet)
+    before, cursor_before = jira_issues(warehouse), jira_cursor()
+
+    future = {**eng3, "fields": {**eng3["fields"], "updated": "2099-01-01T00:00:00.000+0000"}}
+    serve_jira(fake_api, [eng1, eng2, future])
+    with pytest.raises(ValidationFailedError) as caught:
+        ingest("jira", config, printer=quiet)
+    assert "raw_jira.issues.updated: is the incremental cursor and must not be later" in str(
+        caught.value
+    )
+    assert jira_issues(warehouse) == before
+    assert jira_cursor() == cursor_before
+
+    fake_api.requests.clear()
+    fixed = {**eng3, "fields": {**eng3["fields"], "updated": "2026-03-05T10:00:00.000+0000"}}
+    serve_jira(fake_api, [eng1, eng2, fixed])
+    ingest("jira", config, printer=quiet)
+    assert fake_api.hits(jp.SEARCH)  # asked again from the old cursor
+    assert jira_issues(warehouse)["ENG-3"][1] == utc(2026, 3, 5, 10)
 
 
 # -- usage files: restoring the previous good file unblocks ------------------------------
