@@ -106,6 +106,7 @@ def record_run(
         (r.table, _text(r.key), r.field, r.rule, _text(r.value), load_id, now) for r in quarantined
     ]
     try:
+        db.parent.mkdir(parents=True, exist_ok=True)
         _write_run(db, source, load_id, passed, load_state, failing_rules, rows, now)
     except duckdb.Error as exc:
         raise IngestionError(
