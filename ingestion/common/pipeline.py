@@ -454,6 +454,13 @@ def _run_locked(
                 report, found = check_package(
                     pipeline, load_id, source=source_name, db=db, suites=suites, latest=latest
                 )
+            except duckdb.Error as exc:
+                pipeline.abort_packages()
+                raise SourceError(
+                    source_name,
+                    f"could not check the load before committing it: {exc}; nothing from the "
+                    "run was loaded",
+                ) from None
             except BaseException:
                 pipeline.abort_packages()
                 raise

@@ -38,6 +38,7 @@ from typing import Any
 import duckdb
 from dlt.common.schema.utils import get_root_table, get_write_disposition
 from dlt.extract.items_transform import ItemTransform
+from dlt.extract.resource import DltResource
 
 from ingestion.common.config import dataset_name
 from ingestion.common.errors import IngestionError
@@ -389,10 +390,13 @@ class CursorGuard:
     def install(self, source: Any) -> int:
         """Add the step to each selected resource with an incremental; how many got it."""
         guarded = 0
-        resources = getattr(source, "resources", None)
-        if resources is None:
+        if isinstance(source, DltResource):
+            selected = [source]
+        elif hasattr(source, "resources"):
+            selected = list(source.resources.selected.values())
+        else:
             return 0
-        for resource in resources.selected.values():
+        for resource in selected:
             if resource.incremental is None:
                 continue
             resource.add_step(_CursorStep(self, resource))
