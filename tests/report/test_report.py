@@ -48,6 +48,31 @@ def test_report_has_every_section_chart_and_caption(report: Path) -> None:
 
 
 @pytest.mark.slow
+def test_headline_figures_carry_their_90_percent_intervals(
+    demo_run: dict[str, object], report: Path
+) -> None:
+    """The org's whole-history intervals from marts.fct_headline_intervals sit under each
+    headline figure (AI cost is exact)."""
+    import duckdb
+
+    page = report.read_text(encoding="utf-8")
+    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    try:
+        row = con.execute(
+            "select hours_saved_lower_90, hours_saved_upper_90, net_productivity_gain_usd_lower_90, "
+            "net_productivity_gain_usd_upper_90 from marts.fct_headline_intervals "
+            "where scope_type = 'org' and period_type = 'total'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    hours_low, hours_high, gain_low, gain_high = (float(v) for v in row)
+    assert f"90% CI {hours_low:,.0f} to {hours_high:,.0f}" in page
+    assert f"90% CI {gain_low:,.0f} to {gain_high:,.0f}" in page
+    assert 'id="headline-intervals"' in page
+
+
+@pytest.mark.slow
 def test_report_is_self_contained(report: Path) -> None:
     page = report.read_text(encoding="utf-8")
     assert "plotly.js v" in page  # the library's banner: plotly.js is inline

@@ -31,6 +31,9 @@
     - cost and value (fct_net_productivity_team_monthly; org rows
       fct_net_productivity_org_monthly, which also carries unallocated invoices): sums over
       the quarter's months, roi = net gain / AI total cost of the quarter;
+    - 90% intervals of hours saved, value, net gain and roi (`*_lower_90`, `*_upper_90`):
+      the quarter rows of fct_headline_intervals (a team's bootstrap resamples tasks within
+      the team, a cohort's and the org's resample teams then tasks; AI cost is exact);
     - is_verifiable: the team's baseline is verifiable; a cohort/org only when all its
       teams' are. is_complete_quarter: the quarter lies fully inside int_observation_window;
     - flags: flag_low_trust (mean AI trust < 3), flag_idle_seats (seat utilisation < 0.5),
@@ -93,6 +96,11 @@ net_productivity_org_monthly as (
 
 leakage_monthly as (
     select * from {{ ref('fct_leakage_team_monthly') }}
+),
+
+headline_intervals as (
+    select * from {{ ref('fct_headline_intervals') }}
+    where period_type = 'quarter'
 ),
 
 ---------- scopes and quarters
@@ -534,7 +542,16 @@ joined as (
         -- cost and value
         money.ai_total_cost_usd,
         money.value_of_hours_saved_usd,
-        money.net_productivity_gain_usd
+        money.net_productivity_gain_usd,
+        -- 90% intervals
+        headline_intervals.hours_saved_lower_90,
+        headline_intervals.hours_saved_upper_90,
+        headline_intervals.value_of_hours_saved_usd_lower_90,
+        headline_intervals.value_of_hours_saved_usd_upper_90,
+        headline_intervals.net_productivity_gain_usd_lower_90,
+        headline_intervals.net_productivity_gain_usd_upper_90,
+        headline_intervals.roi_lower_90,
+        headline_intervals.roi_upper_90
     from spine
     left join headcount
         on spine.scope_type = headcount.scope_type and spine.scope_name = headcount.scope_name
@@ -565,6 +582,9 @@ joined as (
     left join money
         on spine.scope_type = money.scope_type and spine.scope_name = money.scope_name
         and spine.quarter_start = money.quarter_start
+    left join headline_intervals
+        on spine.scope_type = headline_intervals.scope_type and spine.scope_name = headline_intervals.scope_name
+        and spine.quarter_start = headline_intervals.period_start
 ),
 
 deltas as (
@@ -691,6 +711,18 @@ final as (
         cast(case when is_suppressed then null else value_of_hours_saved_usd end as decimal(18, 2)) as value_of_hours_saved_usd,
         cast(case when is_suppressed then null else net_productivity_gain_usd end as decimal(18, 2)) as net_productivity_gain_usd,
         cast(case when is_suppressed then null else roi end as {{ type_double() }}) as roi,
+        {%- for column in ['hours_saved', 'roi'] %}
+            {%- for bound in ['lower_90', 'upper_90'] %}
+                cast(case when is_suppressed then null else {{ column }}_{{ bound }} end as {{ type_double() }})
+                    as {{ column }}_{{ bound }},
+            {%- endfor %}
+        {%- endfor %}
+        {%- for column in ['value_of_hours_saved_usd', 'net_productivity_gain_usd'] %}
+            {%- for bound in ['lower_90', 'upper_90'] %}
+                cast(case when is_suppressed then null else {{ column }}_{{ bound }} end as decimal(18, 2))
+                    as {{ column }}_{{ bound }},
+            {%- endfor %}
+        {%- endfor %}
 
         ---------- flags
         cast(flag_low_trust as boolean) as flag_low_trust,
