@@ -19,11 +19,14 @@ Measure the return on AI tools in software teams.
 
 Typical use:
   ai-roi demo                     generate the demo company, load, validate, build, print the scorecard
-  ai-roi run --all                load every configured source (.dlt/config.toml + secrets), then validate;
-                                  the others are skipped, each with the setting it lacks
+  ai-roi run --all                load every configured source (.dlt/config.toml + secrets), each load
+                                  validated before it is committed; the others are skipped, each with
+                                  the setting it lacks
   ai-roi run github jira          load some sources
   ai-roi validate                 re-run the Great Expectations checks on the raw tables
-  ai-roi build                    dbt build (staging -> intermediate -> marts, with all tests)
+  ai-roi build                    dbt build (staging -> intermediate -> marts, with all tests) into a copy
+                                  of the warehouse, swapped in on success; refused while a source's
+                                  last load failed validation (--from-last-validated overrides)
   ai-roi build -s marts --vars '{min_group_size: 7}' -- --threads 2
                                   dbt options pass through (--select/-s, --exclude, --vars,
                                   --full-refresh; any other after --)
@@ -62,7 +65,10 @@ def _parser() -> argparse.ArgumentParser:
         "are not set): " + ", ".join(SOURCE_NAMES),
     )
     run.add_argument(
-        "--no-validate", action="store_true", help="skip the Great Expectations checks"
+        "--no-validate",
+        action="store_true",
+        help="skip the Great Expectations suites (each load is still checked for timestamps "
+        "later than now + AI_ROI_MAX_CLOCK_SKEW_HOURS before it is committed)",
     )
     run.add_argument(
         "--allow-empty",
@@ -96,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--vars", metavar="YAML", help="dbt vars, e.g. --vars '{min_group_size: 7}'")
     build.add_argument(
         "--full-refresh", action="store_true", help="rebuild incremental models from scratch"
+    )
+    build.add_argument(
+        "--from-last-validated",
+        action="store_true",
+        help="build even though the last load of a source failed validation: from the data "
+        "validated before it (a failed load is never written to the raw tables, so this only "
+        "overrides the refusal)",
     )
     build.add_argument(
         "dbt_args", nargs="*", metavar="-- DBT_ARGS", help="passed to `dbt build` unchanged"
@@ -215,6 +228,30 @@ def _raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, str
     return result
 
 
+def _identity_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Per AI tool, the share of its latest month's usage that maps to a team
+    (`marts.fct_ai_identity_coverage_monthly`); nothing without that mart."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'fct_ai_identity_coverage_monthly'"
+    ).fetchone()[0]
+    if not exists:
+        return []
+    rows = con.execute(
+        "select ai_tool, month_start, usage_rows, usage_rows_mapped_to_team "
+        "from marts.fct_ai_identity_coverage_monthly "
+        "qualify month_start = max(month_start) over (partition by ai_tool) order by ai_tool"
+    ).fetchall()
+    if not rows:
+        return []
+    lines = ["", "AI usage mapped to a team (latest month per tool):"]
+    for tool, month, total, mapped in rows:
+        share = mapped / total if total else 0.0
+        hint = "" if mapped == total else " -> map the rest in identity_map.csv (drop folder)"
+        lines.append(f"  {tool} ({month:%Y-%m}): {share:.0%} of {total:,} usage rows{hint}")
+    return lines
+
+
 def _coverage_lines(con: duckdb.DuckDBPyConnection, loaded_sources: set[str]) -> list[str] | None:
     """The "What you can see" section from `marts.fct_data_coverage`, None without it."""
     exists = con.execute(
@@ -285,7 +322,7 @@ def _status() -> int:
         if any(when.endswith("*") for *_, when in tables):
             print("* the source's last load: the table has no load ids of its own")
         loaded = {schema.removeprefix("raw_") for schema, _, rows, _ in tables if rows}
-        for line in _coverage_lines(con, loaded) or []:
+        for line in (_coverage_lines(con, loaded) or []) + _identity_lines(con):
             print(line)
     finally:
         con.close()
@@ -356,6 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 dbt_vars=args.vars,
                 full_refresh=args.full_refresh,
                 extra_args=args.dbt_args,
+                from_last_validated=args.from_last_validated,
             )
         elif args.command == "status":
             return _status()

@@ -108,3 +108,33 @@ def test_build_without_options_builds_everything(
     assert main(["build"]) == 0
     assert main(["build", "--", "--empty"]) == 0
     assert calls == [["build", "--fail-fast"], ["build", "--fail-fast", "--empty"]]
+
+
+def test_build_refuses_after_a_failed_validation_unless_from_last_validated(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingestion.common.quarantine import QuarantinedRecord, record_run
+
+    calls = _dbt_calls(monkeypatch)
+    rule = "must be between 0 and None"
+    record_run(
+        warehouse,
+        "files",
+        "1796500000.5",
+        passed=False,
+        load_state="rejected",
+        failing_rules=[f"raw_files.ai_costs.amount: {rule}"],
+        quarantined=[QuarantinedRecord("ai_costs", "INV-9", "amount", rule, -5)],
+    )
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: refusing to build: the last validation of files (load 1796500000.5, "
+    )
+    assert f"raw_files.ai_costs.amount: {rule}; 1 records in quarantine.files) failed" in err
+    assert "ai-roi build --from-last-validated" in err
+    assert calls == []
+
+    assert main(["build", "--from-last-validated"]) == 0
+    assert "building from the last validated data of files" in capsys.readouterr().out
+    assert calls == [["build", "--fail-fast"]]

@@ -138,13 +138,9 @@ final as (
         {%- endfor %}
         cast(self_reported_hours_saved_per_week_mean as {{ type_double() }}) as self_reported_hours_saved_per_week_mean,
         {%- for name in methods %}
-            {%- if inputs_loaded[name] or not execute %}
-            cast({{ name }}_hours_saved as {{ type_double() }}) as {{ name }}_hours_saved,
-            cast(round({{ name }}_value_usd, 2) as decimal(18, 2)) as {{ name }}_value_usd,
-            {%- else %}
-            cast(null as {{ type_double() }}) as {{ name }}_hours_saved,
-            cast(null as decimal(18, 2)) as {{ name }}_value_usd,
-            {%- endif %}
+            {%- set loaded = inputs_loaded[name] or not execute %}
+            cast({{ name ~ '_hours_saved' if loaded else 'null' }} as {{ type_double() }}) as {{ name }}_hours_saved,
+            cast({{ 'round(' ~ name ~ '_value_usd, 2)' if loaded else 'null' }} as decimal(18, 2)) as {{ name }}_value_usd,
         {%- endfor %}
         '{{ method }}' as hours_saved_method
     from filled
