@@ -378,7 +378,9 @@ def test_a_glob_climbing_out_with_dotdot_is_refused(
         run(pattern)
 
 
-def test_a_configured_file_that_links_out_is_refused(usage_dir: Path, outside: Path) -> None:
+def test_a_configured_file_that_links_out_is_refused(
+    warehouse: Path, usage_dir: Path, outside: Path
+) -> None:
     (usage_dir / "usage.csv").symlink_to(outside)
     with pytest.raises(SourceError, match=r"usage\.csv is refused") as caught:
         run(usage_dir / "usage.csv")
