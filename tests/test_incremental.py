@@ -176,7 +176,7 @@ def test_incremental_build_equals_full_refresh(demo_run: dict[str, Any], tmp_pat
         ).fetchall()
     finally:
         con.close()
-    assert shipped == [(7777777777,)]  # the new deployment shipped the new commit
+    assert shipped == [("7777777777",)]  # the new deployment shipped the new commit
     assert reverts[0] >= 1
     con = duckdb.connect(str(db), read_only=True)
     try:
