@@ -4,7 +4,7 @@
 an HTML page with plotly.js embedded inline (the file works offline): the three layers of
 the spec as sections (individual output, team throughput, business impact), then the
 scorecard flags. Every chart is titled with its unit and captioned with the metric's
-definition (quoted from shared/spec/METRICS.md).
+definition (as the marts' YAML descriptions state it).
 """
 
 from __future__ import annotations
