@@ -1,5 +1,5 @@
 {#-
-    The longitudinal phase of a date for a team with reference date R (METRICS.md, Phases):
+    The longitudinal phase of a date for a team with reference date R (docs/metrics.md, Phases):
     pre_baseline < R - baseline_window_days <= baseline < R <= adoption < R + adoption_window_days <= impact.
     The one definition of phases; every model that labels a phase calls this.
 -#}

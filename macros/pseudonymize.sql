@@ -27,5 +27,5 @@
 {%- endmacro %}
 
 {% macro duckdb__pseudonymize(column) -%}
-    ai_roi_pseudonym(cast({{ column }} as varchar))
+    ai_roi_pseudonym(cast({{ column }} as string))
 {%- endmacro %}

@@ -1,10 +1,10 @@
 {#-
-    The one definition of the team-throughput metrics (METRICS.md, Layer 2), for a grain
+    The one definition of the team-throughput metrics (docs/metrics.md, Layer 2), for a grain
     of 'week' (ISO week, Monday) or 'month', per team (by_team=true) or for the whole
     organisation (by_team=false). fct_delivery_team_weekly, fct_delivery_team_monthly and
     fct_delivery_org_weekly are thin calls of this macro, so the marts cannot drift apart.
 
-    Attribution (METRICS.md, Team attribution):
+    Attribution (docs/metrics.md, Team attribution):
     - deployments, lead time, change failure, recovery, rework and churn follow the team
       owning the repository; incidents their service's team;
     - PR throughput, cycle-time stages, review queue, PR size and AI share follow the PR

@@ -1,6 +1,6 @@
 -- depends_on: {{ ref('fct_team_baselines') }}
 {#-
-    Baselines depend only on rows dated before each team's reference date (METRICS.md,
+    Baselines depend only on rows dated before each team's reference date (docs/metrics.md,
     Baseline). tests/test_baseline_frozen.py saves fct_team_baselines as
     audit.baselines_before_late_rows, appends rows dated on or after R to the raw tables,
     rebuilds, and runs this test: any row that differs is returned (and fails the test).

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Net productivity gain = value of hours saved - AI total cost, per
+    docs/metrics.md, Layer 3: "Net productivity gain = value of hours saved - AI total cost, per
     team-month and org-month."
     Every row of fct_net_productivity_team_monthly and fct_net_productivity_org_monthly:
     net_productivity_gain_usd equals value_of_hours_saved_usd - ai_total_cost_usd to the

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "AI total cost of ownership per team-month: licences (seat
+    docs/metrics.md, Layer 3: "AI total cost of ownership per team-month: licences (seat
     invoices, allocated by assigned seats), usage (API/token invoices, allocated by usage
     when given, else by seats), training (hours x loaded rate + vendor fees), maintenance
     and platform (allocated by headcount)."

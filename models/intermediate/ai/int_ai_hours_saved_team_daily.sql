@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Human-equivalent hours saved, three estimates side by side, never
+    docs/metrics.md, Layer 1: "Human-equivalent hours saved, three estimates side by side, never
     blended: 1. measured ... measured_control_adjusted ...; 2. telemetry_modelled: lines
     accepted x var('minutes_saved_per_accepted_line', 0.5) / 60; 3. self_reported: survey
     hours saved per week x respondents' team headcount."

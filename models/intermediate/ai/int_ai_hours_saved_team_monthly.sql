@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Human-equivalent hours saved, three estimates side by side, never
+    docs/metrics.md, Layer 1: "Human-equivalent hours saved, three estimates side by side, never
     blended ... Net productivity gain uses var('hours_saved_method',
     'measured_control_adjusted')." Layer 3: "Value of hours saved = hours saved x the
     person's role loaded hourly cost, effective-dated (finance source), aggregated to

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "seats_assigned from seat data on the date; seats_active_30d =
+    docs/metrics.md, Layer 1: "seats_assigned from seat data on the date; seats_active_30d =
     seats whose last_activity_at is within 30 days; seat_utilisation = seats_active_30d /
     seats_assigned; idle_seat_cost = idle seats x seat price."
 

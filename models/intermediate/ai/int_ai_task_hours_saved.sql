@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1, human-equivalent hours saved (revised): "measured: a task class's
+    docs/metrics.md, Layer 1, human-equivalent hours saved (revised): "measured: a task class's
     baseline median is shrunk toward the team's all-class baseline (per-hour-of-effort
     ratio) with weight n/(n+k) for n baseline tasks (k = var('baseline_shrinkage_tasks'));
     classes with no baseline task use the team's all-class ratio. The control adjustment is

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Suggestions shown / accepted: from AI tool telemetry: Copilot
+    docs/metrics.md, Layer 1: "Suggestions shown / accepted: from AI tool telemetry: Copilot
     usage-metric reports' code_generation_activity_count / code_acceptance_activity_count
     summed over all features (the report's totals), ... or the generic usage file."
     "Active / engaged users ...: daily active users from telemetry."

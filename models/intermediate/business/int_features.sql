@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Cost per feature: a feature is a work-item epic (or a row of the
+    docs/metrics.md, Layer 3: "Cost per feature: a feature is a work-item epic (or a row of the
     features source)."
 
     One row per feature: every Jira epic, every epic key that tasks point to without the

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Revenue-linked KPIs: monthly KPI series (revenue, conversion rate,
+    docs/metrics.md, Layer 3: "Revenue-linked KPIs: monthly KPI series (revenue, conversion rate,
     churn rate, ...) from the business source; for each feature launch, KPI mean in the
     var('kpi_window_days', 30) days after vs before."
 

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Conventions (privacy): "A team-period row whose team had fewer than
+    docs/metrics.md, Conventions (privacy): "A team-period row whose team had fewer than
     var('min_group_size', 5) distinct rostered human members in that period has its
     person-derived metrics set to null and is_suppressed = true."
 

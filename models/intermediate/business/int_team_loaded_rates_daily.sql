@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Value of hours saved = hours saved x the person's role loaded
+    docs/metrics.md, Layer 3: "Value of hours saved = hours saved x the person's role loaded
     hourly cost, effective-dated (finance source), aggregated to team-month."
 
     One row per team and day of the observation window with rostered human members:

@@ -1,5 +1,5 @@
 {#-
-    Incident -> causing deployment (METRICS.md, change failure rate), one row per incident
+    Incident -> causing deployment (docs/metrics.md, change failure rate), one row per incident
     from any incident source (int_incidents_unioned: PagerDuty, labelled GitHub issues, Jira).
     The incident belongs to its service's team (service_ownership).
     1. `explicit`: the incident names a deployment id (a Deployments API id, an Actions run

@@ -1,5 +1,5 @@
 {#-
-    Code churn (METRICS.md, Layer 2), one row per merged PR and changed file: the file's
+    Code churn (docs/metrics.md, Layer 2), one row per merged PR and changed file: the file's
     changed lines, and whether another merged PR of the same repository changed the same
     file in the var('churn_window_days') days before this PR merged.
 

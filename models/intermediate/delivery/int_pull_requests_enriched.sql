@@ -2,7 +2,7 @@
     One row per pull request with everything the people-flow and delivery metrics need:
     - owner team (repository ownership) and author team at PR creation (effective-dated);
     - account kind of the author: human, bot or ai_agent (GitHub type Bot, seed
-      bot_accounts, roster is_bot); `people_flow_team_name` follows METRICS.md: the
+      bot_accounts, roster is_bot); `people_flow_team_name` follows docs/metrics.md: the
       author's team, an AI agent's PR goes to the owner team, other bots' PRs to none;
     - AI attribution: the lowest-priority rule of seed ai_attribution_rules that matches
       a label, a commit trailer, the author or the body (`ai_attribution_source`);

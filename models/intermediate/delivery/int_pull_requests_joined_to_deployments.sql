@@ -1,5 +1,5 @@
 {#-
-    Change -> deployment link (METRICS.md, Layer 2), one row per merged pull request.
+    Change -> deployment link (docs/metrics.md, Layer 2), one row per merged pull request.
     A merged PR is deployed by the earliest successful production deployment of its
     repository that contains its merge commit:
       1. `exact_sha`: the deployment's SHA is the PR's merge (or squash) commit or head SHA;

@@ -1,6 +1,6 @@
 {#-
     One row per pull request with its deployment link and the cycle-time stages
-    (METRICS.md, Layer 2), in hours:
+    (docs/metrics.md, Layer 2), in hours:
       coding  = first commit authored -> PR opened
       pickup  = PR opened -> first review or review comment by someone other than the author
       review  = first review -> merged

@@ -1,5 +1,5 @@
 {#-
-    One row per work item (Jira issue) with task completion time (METRICS.md, Layer 1):
+    One row per work item (Jira issue) with task completion time (docs/metrics.md, Layer 1):
     - started_at: the first transition into an in-progress status category;
     - done_at: the last transition into a done category, for items whose current status
       is done (a reopened item's effort runs to its final completion);

@@ -1,5 +1,5 @@
 {#-
-    The Day-Zero baseline, one row per team (METRICS.md, Baseline), over the window
+    The Day-Zero baseline, one row per team (docs/metrics.md, Baseline), over the window
     [R - var('baseline_window_days'), R) where R is the team's reference date.
     Every input is cut at R: PRs merged, deployments finished, incidents started,
     transactions and survey responses dated before R, and a PR's cycle time only when

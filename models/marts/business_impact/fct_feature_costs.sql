@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Cost per feature: a feature is a work-item epic (or a row of the
+    docs/metrics.md, Layer 3: "Cost per feature: a feature is a work-item epic (or a row of the
     features source). Cost = effort hours of its tasks x loaded rate + AI cost allocated by
     effort share. Published for features done in each month, AI-assisted share alongside."
     "Time to market: feature created -> first successful production deployment that carries

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md (revised): "every headline money figure (hours saved, value of hours saved,
+    docs/metrics.md (revised): "every headline money figure (hours saved, value of hours saved,
     AI cost is exact, net gain, ROI, payback) carries a 90% interval from a bootstrap that
     resamples teams (clusters), not tasks or weeks."
 

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Leakage: throughput_gain_hours = (impact-phase merged PRs per
+    docs/metrics.md, Layer 3: "Leakage: throughput_gain_hours = (impact-phase merged PRs per
     engineer-week - baseline) x engineer-weeks x baseline effort hours per PR; leakage_hours
     = hours_saved - throughput_gain_hours; reinvestment_rate = throughput_gain_hours /
     hours_saved."

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 3: "Operations: cost per transaction = operating cost / transactions;
+    docs/metrics.md, Layer 3: "Operations: cost per transaction = operating cost / transactions;
     error rate = failed transactions / transactions; per team-month, with baseline."
 
     One row per team and calendar month with operations data (int_ops_transactions_daily,

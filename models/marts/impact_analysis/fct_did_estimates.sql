@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, "Impact: AI-enabled vs control", as revised for staggered rollouts: per
+    docs/metrics.md, "Impact: AI-enabled vs control", as revised for staggered rollouts: per
     headline metric, group-time effects per rollout cohort against not-yet-treated and
     never-treated teams, aggregated with weights = treated team-weeks; inference at team
     level (randomisation over assignments of teams to the observed rollout weeks);

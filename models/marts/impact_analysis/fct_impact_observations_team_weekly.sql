@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, "Impact: AI-enabled vs control": "For each headline metric: team-week
+    docs/metrics.md, "Impact: AI-enabled vs control": "For each headline metric: team-week
     means for treatment and control in baseline and impact phases; did_estimate =
     (T_impact - T_baseline) - (C_impact - C_baseline), with a standard error from the
     team-week observations (Welch) ..."

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Adoption and trust: "Per team-week: active users / seats, acceptance rate,
+    docs/metrics.md, Adoption and trust: "Per team-week: active users / seats, acceptance rate,
     share of AI-assisted PRs, survey trust score. adoption_stage: none (< 10% active),
     trial (< 40%), regular (< 70%), habitual (>= 70%) of seats active weekly (thresholds in
     vars)." Layer 1: "seats_active_30d = seats whose last_activity_at is within 30 days;

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Suggestions shown / accepted: ... Copilot usage-metric reports'
+    docs/metrics.md, Layer 1: "Suggestions shown / accepted: ... Copilot usage-metric reports'
     code_generation_activity_count / code_acceptance_activity_count summed over all features
     (the report's totals), legacy metrics' total_code_suggestions / total_code_acceptances
     summed over editors, models and languages (used only for days the new reports do not

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Suggestions shown / accepted: from AI tool telemetry ...
+    docs/metrics.md, Layer 1: "Suggestions shown / accepted: from AI tool telemetry ...
     acceptance_rate = accepted / shown; ... Line-level: lines_acceptance_rate =
     lines_accepted / lines_suggested." "Active / engaged users ...: daily active users from
     telemetry."

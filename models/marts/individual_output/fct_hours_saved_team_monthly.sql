@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Human-equivalent hours saved, three estimates side by side, never
+    docs/metrics.md, Layer 1: "Human-equivalent hours saved, three estimates side by side, never
     blended: 1. measured: for each AI-assisted task done in adoption or impact,
     baseline_median_effort_hours(team, task class) - task_effort_hours (negative allowed:
     slower is a loss). measured_control_adjusted subtracts the control cohort's change in

@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Layer 1: "Task completion time (work items): from the first transition into
+    docs/metrics.md, Layer 1: "Task completion time (work items): from the first transition into
     an in-progress status category to the transition into a done status category.
     task_effort_hours = elapsed weekday time (weekend time removed) in days x
     var('focus_hours_per_day', 6). Task class = issue type x size bucket (story points: 1-2

@@ -1,5 +1,5 @@
 {#-
-    The executive scorecard. METRICS.md aligns three layers: Layer 1 (individual output:
+    The executive scorecard. docs/metrics.md aligns three layers: Layer 1 (individual output:
     adoption, acceptance, hours saved), Layer 2 (team throughput and quality against the
     Day-Zero baseline) and Layer 3 (business impact: "Net productivity gain = value of
     hours saved - AI total cost ... roi = net_productivity_gain / ai_total_cost"), with

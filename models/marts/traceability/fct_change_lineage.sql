@@ -1,5 +1,5 @@
 {#-
-    METRICS.md, Traceability: "One row per merged PR: AI-assisted flag and source ->
+    docs/metrics.md, Traceability: "One row per merged PR: AI-assisted flag and source ->
     merge -> deploying deployment and link_method -> feature -> feature launch -> KPI
     delta. An analyst can follow a single AI-assisted change to the business number it
     touched."

@@ -1,6 +1,6 @@
 {#-
     Legacy /copilot/metrics: totals per day summed over editors, models and languages
-    (METRICS.md: "summed over editors, models and languages"). The nested lists arrive as
+    (docs/metrics.md: "summed over editors, models and languages"). The nested lists arrive as
     dlt child tables, joined here to their parents by _dlt_parent_id.
 -#}
 with

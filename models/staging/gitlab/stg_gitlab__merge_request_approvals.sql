@@ -29,7 +29,7 @@ renamed as (
         -1 * cast(
             '0x' || left(
                 md5(
-                    repository_full_name || '!' || cast(merge_request_iid as varchar)
+                    repository_full_name || '!' || cast(merge_request_iid as string)
                     || '@' || lower(user__username)
                 ),
                 15
