@@ -1,5 +1,5 @@
 """Baselines never change when rows dated on or after a team's reference date arrive
-(METRICS.md, Baseline), and the check can fail: changing a row inside a baseline window
+(docs/metrics.md, Baseline), and the check can fail: changing a row inside a baseline window
 does change the baseline."""
 
 from __future__ import annotations

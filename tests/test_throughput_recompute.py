@@ -1,6 +1,6 @@
 """The team-throughput marts agree with an independent recomputation, in plain Python
 from the raw tables of the demo, of deployment frequency, change failure rate and lead
-time for changes (METRICS.md Layer 2). The Python walks the commit graph its own way
+time for changes (docs/metrics.md Layer 2). The Python walks the commit graph its own way
 (breadth-first from each deployment, in finishing order), so the bounded SQL walk and the
 link rules are checked against a second implementation, not against themselves."""
 
