@@ -1,6 +1,6 @@
 -- Idle seats to cancel: per team, the latest week's assigned seats, seats active in the
 -- last 30 days, utilisation and the monthly cost of the idle ones. Teams only: no person
--- is listed (the metric definitions (README and model YAML), Privacy).
+-- is listed (docs/metrics.md, Privacy and suppression).
 with
 
 adoption as (

@@ -1,5 +1,5 @@
 -- Which teams leak saved time? Hours saved that did not turn into more delivered work
--- (the metric definitions (README and model YAML), Leakage) over the impact phase, with the reinvestment rate.
+-- (docs/metrics.md, Leakage) over the impact phase, with the reinvestment rate.
 with
 
 leakage as (

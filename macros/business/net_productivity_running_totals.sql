@@ -1,5 +1,5 @@
 {#-
-    the metric definitions (README and model YAML), Layer 3: "Net productivity gain = value of hours saved - AI total cost, per
+    docs/metrics.md, Layer 3: "Net productivity gain = value of hours saved - AI total cost, per
     team-month and org-month, with cumulative sums, roi = net_productivity_gain /
     ai_total_cost, and the payback month (first month where cumulative gain >= 0)."
 

@@ -1,5 +1,5 @@
 {#-
-    Difference-in-differences (the metric definitions (README and model YAML), "Impact: AI-enabled vs control"): the one
+    Difference-in-differences (docs/metrics.md, "Impact: AI-enabled vs control"): the one
     definition of the DiD arithmetic. fct_did_estimates calls it; the unit tests and
     tests/impact/test_did_standard_error.py pin it.
 

@@ -1,5 +1,5 @@
 {#-
-    The headline metrics of the AI-vs-control comparison (the metric definitions (README and model YAML), "Impact: AI-enabled
+    The headline metrics of the AI-vs-control comparison (docs/metrics.md, "Impact: AI-enabled
     vs control"), defined once for fct_impact_observations_team_weekly (which metrics are
     person-derived, hence dropped for suppressed team-weeks) and fct_did_estimates (label,
     unit, which direction is an improvement, how to print it).
@@ -15,7 +15,7 @@
                          PRs merged before a repository's deployment history begins are all
                          "deployed" by its first observed deployment, which inflates their
                          cycle time (e.g. a repository onboarded months after the others)
-    PR size is not a headline outcome in the metric definitions (README and model YAML), but it is the first visible effect
+    PR size is not a headline outcome in docs/metrics.md; it is the first visible effect
     of AI assistance (bigger changes), so it is estimated alongside; smaller changes are
     treated as better (DORA: small batches).
 -#}
