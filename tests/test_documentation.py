@@ -40,7 +40,9 @@ OUTSIDE_REFERENCES = re.compile(
 )
 # A citation: the reference's path, then a comma, or a space and a capital or a quote; the
 # text after it names a section (", Layer 2", " Phases", ', "Impact: AI-enabled vs control"').
-CITATION = re.compile(re.escape(METRICS_DOC) + r'(?P<sep>,\s*|\s+)(?=(?P<rest>"[^"]+"|\S[^\n]{0,80}))')
+CITATION = re.compile(
+    re.escape(METRICS_DOC) + r'(?P<sep>,\s*|\s+)(?=(?P<rest>"[^"]+"|\S[^\n]{0,80}))'
+)
 ANCHOR = re.compile(re.escape(METRICS_DOC) + r"#(?P<anchor>[\w-]+)")
 # a line break inside a comment or a wrapped YAML string, with the next line's comment marker
 LINE_BREAK = re.compile(r"\n[ \t]*(?:#+|--|//|\*)?[ \t]*")
