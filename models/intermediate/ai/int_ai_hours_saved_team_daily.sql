@@ -68,7 +68,7 @@ telemetry as (
         team_name,
         usage_date as date_day,
         sum(lines_accepted) as lines_accepted,
-        sum(lines_accepted) * {{ var('minutes_saved_per_accepted_line') }} / 60.0 as telemetry_modelled_hours_saved
+        {{ telemetry_modelled_hours('sum(lines_accepted)') }} as telemetry_modelled_hours_saved
     from int_ai_usage_person_days
     where team_name is not null
     group by team_name, usage_date
