@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 COHORT_COLOURS = {"treatment": "#1f77b4", "control": "#ff7f0e", "unassigned": "#7f7f7f"}
+TOOL_COLOURS = ["#6a3d9a", "#e31a1c", "#33a02c", "#b15928", "#1f78b4"]
 COST_TYPES = [
     ("licence_cost_usd", "Licences"),
     ("usage_cost_usd", "Usage"),
@@ -90,127 +92,91 @@ def _empty_note(fig: go.Figure, frame: pd.DataFrame) -> None:
         )
 
 
-# --- Layer 1: individual output (adoption) ---------------------------------------------------
+# --- Scope, period and the baseline windows ---------------------------------------------------
 
 
-def adoption_chart(con: duckdb.DuckDBPyConnection) -> Chart:
-    frame = _query(
+def _label(scope: str, period: str) -> str:
+    """The scope and period every chart and table states, in its title and caption."""
+    return f"Scope: {scope}. Period: {period}."
+
+
+def _span(dates: pd.Series, unit: str) -> str:
+    """`each ISO week, 2026-02-02 to 2026-10-26` (weeks by their Monday, months as 2026-02)."""
+    dates = pd.to_datetime(dates.dropna())
+    if dates.empty:
+        return f"each {unit} (no data yet)"
+    pattern = "%Y-%m" if unit == "calendar month" else "%Y-%m-%d"
+    return f"each {unit}, {dates.min():{pattern}} to {dates.max():{pattern}}"
+
+
+def baseline_windows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each distinct Day-Zero baseline window of marts.dim_teams and the teams it belongs to."""
+    return _query(
         con,
         """
         select
-            cohort,
-            week_start,
-            sum(suggestions_accepted) / nullif(sum(suggestions_shown), 0) as acceptance_rate,
-            sum(seats_active_30d)
-                / nullif(sum(case when seats_active_30d is not null then seats_assigned end), 0)
-                as seat_utilisation
-        from marts.fct_ai_adoption_team_weekly
-        group by cohort, week_start
-        order by cohort, week_start
-        """,
-    )
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("AI acceptance rate (share, 0-1)", "Seat utilisation (share, 0-1)"),
-    )
-    for cohort, rows in frame.groupby("cohort", sort=True):
-        for col, column in ((1, "acceptance_rate"), (2, "seat_utilisation")):
-            fig.add_trace(
-                _cohort_line(rows["week_start"], rows[column], str(cohort), show_legend=col == 1),
-                row=1,
-                col=col,
-            )
-    fig.update_yaxes(rangemode="tozero")
-    _empty_note(fig, frame)
-    _layout(fig, "AI adoption and acceptance by cohort, per ISO week (share of 0-1)")
-    caption = (
-        "Acceptance rate = suggestions accepted / suggestions shown (Copilot reports and usage "
-        "files), summed over the cohort's team-weeks; null, not 0, without suggestions. Seat "
-        "utilisation = seats active in the last 30 days / seats assigned, over team-weeks where "
-        "seat activity is known. Source: marts.fct_ai_adoption_team_weekly."
-    )
-    return Chart("chart-adoption", fig, caption)
-
-
-# --- Layer 2: team throughput (delivery) ------------------------------------------------------
-
-
-def _phase_markers(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    teams = _query(
-        con,
-        """
-        select team_name, cohort, rollout_date, baseline_start_date, baseline_end_date
+            baseline_start_date,
+            baseline_end_date,
+            string_agg(team_name, ', ' order by team_name) as teams
         from marts.dim_teams
-        order by rollout_date nulls last, team_name
+        where baseline_start_date is not null and baseline_end_date is not null
+        group by baseline_start_date, baseline_end_date
+        order by baseline_start_date, baseline_end_date
         """,
     )
-    rollouts = teams[teams["rollout_date"].notna()]
-    baseline = teams[teams["cohort"] == "control"][["baseline_start_date", "baseline_end_date"]]
-    if baseline.empty:
-        baseline = teams[["baseline_start_date", "baseline_end_date"]]
-    return rollouts, baseline.dropna().drop_duplicates().head(1)
 
 
-def dora_chart(con: duckdb.DuckDBPyConnection) -> Chart:
-    frame = _query(
+def rollouts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _query(
         con,
         """
-        select
-            cohort,
-            week_start,
-            sum(successful_deployments) / count(*) as deployment_frequency,
-            median(lead_time_median_hours) as lead_time_hours,
-            sum(failed_deployments) / nullif(sum(production_deployments), 0)
-                as change_failure_rate,
-            median(time_to_restore_median_hours) as time_to_restore_hours
-        from marts.fct_delivery_team_weekly
-        group by cohort, week_start
-        order by cohort, week_start
+        select team_name, rollout_date
+        from marts.dim_teams
+        where rollout_date is not null
+        order by rollout_date, team_name
         """,
     )
-    panels = [
-        ("deployment_frequency", "Deployment frequency (deployments per team-week)"),
-        ("lead_time_hours", "Lead time for changes (median, hours)"),
-        ("change_failure_rate", "Change failure rate (share, 0-1)"),
-        ("time_to_restore_hours", "Time to restore service (median, hours)"),
-    ]
-    fig = make_subplots(
-        rows=2, cols=2, subplot_titles=[title for _, title in panels], vertical_spacing=0.14
-    )
-    for index, (column, _title) in enumerate(panels):
-        row, col = index // 2 + 1, index % 2 + 1
-        for cohort, rows in frame.groupby("cohort", sort=True):
-            fig.add_trace(
-                _cohort_line(
-                    rows["week_start"],
-                    rows[column],
-                    str(cohort),
-                    show_legend=index == 0,
-                    mode="lines",
-                ),
-                row=row,
-                col=col,
-            )
-    rollouts, baseline = _phase_markers(con)
-    for _, window in baseline.iterrows():
+
+
+def _ms(value: Any) -> float:
+    return float(pd.Timestamp(value).timestamp() * 1000)
+
+
+def _draw_baselines(fig: go.Figure, windows: pd.DataFrame) -> None:
+    """Grey bands on every panel: the baseline windows (a figure made by make_subplots)."""
+    for window in windows.itertuples():
         fig.add_vrect(
-            x0=window["baseline_start_date"],
-            x1=window["baseline_end_date"],
+            x0=window.baseline_start_date,
+            x1=window.baseline_end_date,
             fillcolor="#bbbbbb",
-            opacity=0.25,
+            opacity=0.18,
             line_width=0,
             row="all",
             col="all",
         )
-    for _, team in rollouts.iterrows():
+    if not windows.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": "#bbbbbb"},
+                name="Day-Zero baseline window",
+            ),
+            row=1,
+            col=1,
+        )
+
+
+def _draw_rollouts(fig: go.Figure, teams: pd.DataFrame) -> None:
+    for team in teams.itertuples():
         fig.add_vline(
-            x=pd.Timestamp(team["rollout_date"]).timestamp() * 1000,
+            x=_ms(team.rollout_date),
             line={"dash": "dot", "color": "#1f77b4", "width": 1},
             row="all",
             col="all",
         )
-    if not rollouts.empty:
+    if not teams.empty:
         fig.add_trace(
             go.Scatter(
                 x=[None],
@@ -222,35 +188,271 @@ def dora_chart(con: duckdb.DuckDBPyConnection) -> Chart:
             row=1,
             col=1,
         )
-    if not baseline.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 12, "color": "#bbbbbb"},
-                name="control baseline window",
-            ),
-            row=1,
-            col=1,
-        )
+
+
+def _baseline_text(windows: pd.DataFrame) -> str:
+    if windows.empty:
+        return "No team has a baseline window yet."
+    spans = "; ".join(
+        f"{pd.Timestamp(w.baseline_start_date):%Y-%m-%d} to "
+        f"{pd.Timestamp(w.baseline_end_date):%Y-%m-%d} ({w.teams})"
+        for w in windows.itertuples()
+    )
+    return f"Grey bands: the Day-Zero baseline windows ({spans})."
+
+
+def _rollout_text(teams: pd.DataFrame) -> str:
+    if teams.empty:
+        return ""
+    dates = ", ".join(
+        f"{t.team_name} {pd.Timestamp(t.rollout_date):%Y-%m-%d}" for t in teams.itertuples()
+    )
+    return f" Dotted lines: AI rollout dates ({dates})."
+
+
+# --- Layer 1: individual output (adoption, per AI tool) -------------------------------------
+
+
+def tool_acceptance_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
+    frame = _query(
+        con,
+        """
+        select ai_tool, period_start as week_start, acceptance_rate, active_users,
+            reporting_change, acceptance_definition
+        from marts.fct_ai_usage_by_tool
+        where scope_type = 'org' and period_type = 'week'
+        order by ai_tool, week_start
+        """,
+    )
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(
+            "Acceptance rate, each tool its own definition (share, 0-1)",
+            "Active users (people)",
+        ),
+    )
+    changes: list[str] = []
+    for index, (tool, rows) in enumerate(frame.groupby("ai_tool", sort=True)):
+        colour = TOOL_COLOURS[index % len(TOOL_COLOURS)]
+        for col, column in ((1, "acceptance_rate"), (2, "active_users")):
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["week_start"],
+                    y=rows[column],
+                    name=str(tool),
+                    legendgroup=str(tool),
+                    showlegend=col == 1,
+                    mode="lines+markers",
+                    marker={"size": 4},
+                    line={"color": colour},
+                ),
+                row=1,
+                col=col,
+            )
+        for mark in rows[rows["reporting_change"].notna()].itertuples():
+            week = pd.Timestamp(mark.week_start)
+            for word, at in (("starts", week), ("stops", week + pd.Timedelta(days=7))):
+                if word not in mark.reporting_change:
+                    continue
+                changes.append(f"{tool} {word} {at:%Y-%m-%d}")
+                fig.add_vline(
+                    x=_ms(at),
+                    line={"dash": "dash", "color": colour, "width": 2},
+                    row="all",
+                    col="all",
+                )
+                fig.add_annotation(
+                    x=at,
+                    y=1.0,
+                    yref="paper",
+                    text=f"{tool} {word}",
+                    showarrow=False,
+                    textangle=-90,
+                    xanchor="right",
+                    yanchor="top",
+                    font={"color": colour, "size": 11},
+                )
+    _draw_baselines(fig, windows)
     fig.update_yaxes(rangemode="tozero")
     _empty_note(fig, frame)
-    _layout(fig, "DORA metrics by cohort, per ISO week (units per panel)", height=640)
-    rollout_text = ", ".join(
-        f"{row.team_name} {pd.Timestamp(row.rollout_date).date()}" for row in rollouts.itertuples()
+    period = _span(frame["week_start"], "ISO week")
+    _layout(fig, f"AI suggestion acceptance by tool, organisation, per ISO week ({period})")
+    definitions = "; ".join(
+        f"{tool}: {definition}"
+        for tool, definition in frame.groupby("ai_tool", sort=True)["acceptance_definition"]
+        .first()
+        .items()
     )
     caption = (
-        "Deployment frequency = successful production deployments per team-week. Lead time for "
-        "changes = median hours from a PR's first commit to the production deployment that "
-        "shipped it (median of team-week medians). Change failure rate = failed production "
-        "deployments (failure status or a linked incident, counted once) / all production "
-        "deployments. Time to restore = median hours from incident opened to resolved. Grey "
-        "band: the control teams' Day-Zero baseline window; dotted lines: AI rollout dates"
-        f"{' (' + rollout_text + ')' if rollout_text else ''}. "
-        "Source: marts.fct_delivery_team_weekly, marts.dim_teams."
+        f"{_label('organisation, every person-level telemetry row', period)} Each tool's "
+        "acceptance rate counts a different thing, so the tools are never pooled into one rate "
+        f"({definitions or 'no telemetry yet'}). Dashed lines: a tool's source starts or stops "
+        f"reporting ({', '.join(changes) or 'none'}): a change of coverage, not of behaviour. "
+        f"Weeks with fewer than the minimum group size of people are suppressed. "
+        f"{_baseline_text(windows)} Source: marts.fct_ai_usage_by_tool."
+    )
+    return Chart("chart-adoption", fig, caption)
+
+
+def tool_table(con: duckdb.DuckDBPyConnection) -> str:
+    """Outcomes per tool over each tool's whole history, organisation-wide."""
+    frame = _query(
+        con,
+        """
+        select ai_tool, first_reported_week, last_reported_week + 6 as last_day,
+            acceptance_definition, is_suppressed, people_reporting, active_users, suggestions_shown,
+            suggestions_accepted, acceptance_rate, lines_accepted,
+            telemetry_modelled_hours_saved, cast(usage_cost_usd as double) as usage_cost_usd
+        from marts.fct_ai_usage_by_tool
+        where scope_type = 'org' and period_type = 'total'
+        order by ai_tool
+        """,
+    )
+    rows = [list(row) for row in frame.astype(object).itertuples(index=False)]
+    return _table(
+        "table-tools",
+        [
+            "AI tool",
+            "reporting from",
+            "reporting to",
+            "accepted / shown counts",
+            "suppressed (too few people)",
+            "people",
+            "active users",
+            "suggestions shown",
+            "accepted",
+            "acceptance rate (this tool only)",
+            "lines accepted",
+            "hours saved (telemetry-modelled)",
+            "usage cost reported (USD)",
+        ],
+        rows,
+        caption=(
+            f"{_label('organisation', 'each tool over its whole history (reporting from / to)')} "
+            "Acceptance rates are per tool and not comparable across tools (what each counts is "
+            "in the fourth column). Hours saved are attributable to a tool only by the "
+            "telemetry-modelled method (lines accepted x minutes per line); measured hours are "
+            "per task and not split by tool. Source: marts.fct_ai_usage_by_tool (org, total)."
+        ),
+    )
+
+
+# --- Layer 2: team throughput (delivery) ------------------------------------------------------
+
+
+DORA_PANELS = [
+    ("deploy_days_per_week", "Deployment frequency (deploy days per week)"),
+    ("lead_time_median_hours", "Lead time for changes (median, hours)"),
+    ("change_failure_rate", "Change failure rate (share, 0-1)"),
+    ("time_to_restore_median_hours", "Time to restore service (median, hours)"),
+]
+
+
+def dora_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, teams: pd.DataFrame) -> Chart:
+    columns = ", ".join(column for column, _ in DORA_PANELS)
+    by_team = _query(
+        con,
+        f"""
+        select team_name, cohort, month_start, {columns}
+        from marts.fct_delivery_team_monthly
+        order by team_name, month_start
+        """,
+    )
+    org = _query(
+        con, f"select month_start, {columns} from marts.fct_delivery_org_monthly order by 1"
+    )
+    fig = make_subplots(
+        rows=2, cols=2, subplot_titles=[title for _, title in DORA_PANELS], vertical_spacing=0.14
+    )
+    shown: set[str] = set()
+    for index, (column, _title) in enumerate(DORA_PANELS):
+        row, col = index // 2 + 1, index % 2 + 1
+        for (team, cohort), rows in by_team.groupby(["team_name", "cohort"], sort=True):
+            fig.add_trace(
+                _cohort_line(
+                    rows["month_start"],
+                    rows[column],
+                    str(cohort),
+                    show_legend=str(cohort) not in shown,
+                    mode="lines",
+                    opacity=0.45,
+                    hovertext=str(team),
+                ),
+                row=row,
+                col=col,
+            )
+            shown.add(str(cohort))
+        fig.add_trace(
+            go.Scatter(
+                x=org["month_start"],
+                y=org[column],
+                name="organisation",
+                legendgroup="organisation",
+                showlegend=index == 0,
+                mode="lines+markers",
+                line={"color": "#222222", "width": 3},
+            ),
+            row=row,
+            col=col,
+        )
+    _draw_baselines(fig, windows)
+    _draw_rollouts(fig, teams)
+    fig.update_yaxes(rangemode="tozero")
+    _empty_note(fig, org)
+    period = _span(org["month_start"], "calendar month")
+    _layout(fig, f"DORA metrics per team and organisation, per month ({period})", height=640)
+    caption = (
+        f"{_label('each team (thin lines, coloured by cohort) and the organisation (black)', period)} "
+        "Deployment frequency = distinct days with a successful production deployment per "
+        "week. Lead time for changes = median hours from a PR's first commit to the production "
+        "deployment that shipped it. Change failure rate = failed production deployments "
+        "(failure status or a linked incident, counted once) / production deployments. Time to "
+        "restore = median hours from incident opened to resolved. The organisation's figures are "
+        "recomputed over every team's events, not averaged over teams. "
+        f"{_baseline_text(windows)}{_rollout_text(teams)} "
+        "Source: marts.fct_delivery_team_monthly, marts.fct_delivery_org_monthly, marts.dim_teams."
     )
     return Chart("chart-dora", fig, caption)
+
+
+def ai_share_chart(
+    con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, teams: pd.DataFrame
+) -> Chart:
+    frame = _query(
+        con,
+        """
+        select week_start, ai_assisted_pr_share, merged_pull_requests
+        from marts.fct_delivery_org_weekly
+        order by week_start
+        """,
+    )
+    fig = make_subplots(rows=1, cols=1)
+    fig.add_trace(
+        go.Scatter(
+            x=frame["week_start"],
+            y=frame["ai_assisted_pr_share"],
+            name="AI-assisted share of merged PRs",
+            mode="lines+markers",
+            marker={"size": 4},
+            line={"color": "#08519c"},
+        ),
+        row=1,
+        col=1,
+    )
+    _draw_baselines(fig, windows)
+    _draw_rollouts(fig, teams)
+    fig.update_yaxes(rangemode="tozero", title_text="share, 0-1")
+    _empty_note(fig, frame)
+    period = _span(frame["week_start"], "ISO week")
+    _layout(fig, f"AI-assisted share of merged changes, organisation, per ISO week ({period})")
+    caption = (
+        f"{_label('organisation (PRs by their author team at creation; bots excluded)', period)} "
+        "AI-assisted share = merged pull requests the attribution rules mark AI-assisted / "
+        "merged pull requests, in the week they merged. "
+        f"{_baseline_text(windows)}{_rollout_text(teams)} Source: marts.fct_delivery_org_weekly."
+    )
+    return Chart("chart-ai-share", fig, caption)
 
 
 def did_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]:
@@ -300,7 +502,10 @@ def did_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]:
         "AI vs control: team-week means before and after, with 95% intervals (units per panel)",
         height=300 * rows_needed + 120,
     )
+    scope = "AI (treatment) teams vs control teams and teams not yet rolled out"
+    period = "each team's baseline window vs its impact weeks (after rollout)"
     caption = (
+        f"{_label(scope, period)} "
         "Points are team-week means of AI and control teams before (baseline) and after "
         "(impact) rollout; bars are 95% intervals of each mean over team-weeks, a description "
         "only. The estimate in the table below is a staggered difference-in-differences: each "
@@ -317,7 +522,7 @@ def did_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]:
 # --- Layer 3: business impact ---------------------------------------------------------------
 
 
-def net_gain_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]:
+def net_gain_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
     frame = _query(
         con,
         """
@@ -326,22 +531,21 @@ def net_gain_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]
             cast(net_productivity_gain_usd as double) as net_productivity_gain_usd,
             cast(cumulative_net_productivity_gain_usd as double)
                 as cumulative_net_productivity_gain_usd,
-            cast(value_of_hours_saved_usd as double) as value_of_hours_saved_usd,
-            cast(ai_total_cost_usd as double) as ai_total_cost_usd,
-            roi,
             payback_month
         from marts.fct_net_productivity_org_monthly
         order by month_start
         """,
     )
-    fig = go.Figure()
+    fig = make_subplots(rows=1, cols=1)
     fig.add_trace(
         go.Bar(
             x=frame["month_start"],
             y=frame["net_productivity_gain_usd"],
             name="net productivity gain in the month",
             marker_color="#9ecae1",
-        )
+        ),
+        row=1,
+        col=1,
     )
     fig.add_trace(
         go.Scatter(
@@ -350,12 +554,14 @@ def net_gain_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]
             mode="lines+markers",
             name="cumulative net productivity gain",
             line={"color": "#08519c", "width": 3},
-        )
+        ),
+        row=1,
+        col=1,
     )
     payback = frame["payback_month"].dropna()
     if not payback.empty:
         month = pd.Timestamp(payback.iloc[0])
-        fig.add_vline(x=month.timestamp() * 1000, line={"dash": "dash", "color": "#2ca02c"})
+        fig.add_vline(x=_ms(month), line={"dash": "dash", "color": "#2ca02c"})
         fig.add_annotation(
             x=month,
             y=1,
@@ -366,19 +572,22 @@ def net_gain_chart(con: duckdb.DuckDBPyConnection) -> tuple[Chart, pd.DataFrame]
             font={"color": "#2ca02c"},
         )
     fig.add_hline(y=0, line={"color": "#444444", "width": 1})
+    _draw_baselines(fig, windows)
     fig.update_yaxes(title_text="USD")
     _empty_note(fig, frame)
-    _layout(fig, "Net productivity gain, organisation, per month and cumulative (USD)")
+    period = _span(frame["month_start"], "calendar month")
+    _layout(fig, f"Net productivity gain, organisation, per month and cumulative, USD ({period})")
     caption = (
-        "Net productivity gain = value of hours saved - AI total cost, per month, summed over "
-        "teams; value of hours saved = hours saved x the team's loaded hourly cost that day. "
-        "Payback month = the first month with cumulative cost > 0 and cumulative net gain >= 0. "
+        f"{_label('organisation', period)} Net productivity gain = value of hours saved - AI "
+        "total cost, per month, summed over teams; value of hours saved = hours saved x the "
+        "team's loaded hourly cost that day. Payback month = the first month with cumulative "
+        f"cost > 0 and cumulative net gain >= 0. {_baseline_text(windows)} "
         "Source: marts.fct_net_productivity_org_monthly."
     )
-    return Chart("chart-net-gain", fig, caption), frame
+    return Chart("chart-net-gain", fig, caption)
 
 
-def tco_chart(con: duckdb.DuckDBPyConnection) -> Chart:
+def tco_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
     sums = ",\n".join(f"cast(sum({column}) as double) as {column}" for column, _ in COST_TYPES)
     frame = _query(
         con,
@@ -389,19 +598,24 @@ def tco_chart(con: duckdb.DuckDBPyConnection) -> Chart:
         order by month_start
         """,
     )
-    fig = go.Figure()
+    fig = make_subplots(rows=1, cols=1)
     for column, label in COST_TYPES:
-        fig.add_trace(go.Bar(x=frame["month_start"], y=frame[column], name=label))
+        fig.add_trace(go.Bar(x=frame["month_start"], y=frame[column], name=label), row=1, col=1)
     fig.update_layout(barmode="stack")
+    _draw_baselines(fig, windows)
     fig.update_yaxes(title_text="USD")
     _empty_note(fig, frame)
-    _layout(fig, "AI total cost of ownership by cost type, organisation, per month (USD)")
+    period = _span(frame["month_start"], "calendar month")
+    _layout(
+        fig, f"AI total cost of ownership by cost type, organisation, per month, USD ({period})"
+    )
     caption = (
-        "AI total cost = licences (seat invoices, allocated by assigned seats) + usage (API/token "
-        "invoices, by usage, else seats) + training (hours x loaded rate + vendor fees) + "
-        "maintenance + platform (allocated by headcount) + other. Every invoice line is "
-        "allocated to teams and the allocations sum back to the invoice to the cent. Source: "
-        "marts.fct_ai_tco_team_monthly."
+        f"{_label('organisation, every team allocation stacked by cost type', period)} AI total cost = "
+        "licences (seat invoices, allocated by assigned seats) + usage (API/token invoices, by "
+        "usage, else seats) + training (hours x loaded rate + vendor fees) + maintenance + "
+        "platform (allocated by headcount) + other. Every invoice line is allocated to teams and "
+        f"the allocations sum back to the invoice to the cent. {_baseline_text(windows)} "
+        "Source: marts.fct_ai_tco_team_monthly."
     )
     return Chart("chart-tco", fig, caption)
 
@@ -410,21 +624,29 @@ def tco_chart(con: duckdb.DuckDBPyConnection) -> Chart:
 
 
 def _cell(value: object, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "&ndash;"
+    if isinstance(value, float) and math.isnan(value):
         return "&ndash;"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, numbers.Integral):
+        return f"{value:,}"
+    if isinstance(value, pd.Timestamp | date):
         return f"{value:%Y-%m-%d}"
     return html.escape(str(value))
 
 
-def _table(table_id: str, headers: list[str], rows: list[list[object]]) -> str:
+def _table(table_id: str, headers: list[str], rows: list[list[object]], caption: str = "") -> str:
+    """A table; `caption` (escaped) states its scope, period and source."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f'<table id="{table_id}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def did_table(frame: pd.DataFrame) -> str:
@@ -505,36 +727,37 @@ def flags_table(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def headline_intervals(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The organisation's whole-history 90% intervals (fct_headline_intervals, the total row):
-    column -> value; {} when the warehouse has no intervals (or the method has no bootstrap)."""
-    columns = [
-        "hours_saved_lower_90",
-        "hours_saved_upper_90",
-        "value_of_hours_saved_usd_lower_90",
-        "value_of_hours_saved_usd_upper_90",
-        "net_productivity_gain_usd_lower_90",
-        "net_productivity_gain_usd_upper_90",
-        "roi_lower_90",
-        "roi_upper_90",
-        "payback_month_lower_90",
-        "payback_month_upper_90",
-        "payback_reached_share",
-    ]
-    casts = ", ".join(
-        column if column.startswith("payback_month") else f"cast({column} as double) as {column}"
-        for column in columns
-    )
-    try:
-        row = con.execute(
-            f"select {casts} from marts.fct_headline_intervals "
-            "where scope_type = 'org' and period_type = 'total'"
-        ).fetchone()
-    except duckdb.Error:
-        return {}
-    if row is None or row[0] is None:
-        return {}
-    return dict(zip(columns, row, strict=True))
+#: the headline: (column of fct_headline_intervals, label, digits); the interval columns are
+#: `<column>_lower_90` / `<column>_upper_90` (AI cost is exact: none)
+HEADLINE = [
+    ("hours_saved", "Hours saved", 0),
+    ("value_of_hours_saved_usd", "Value of hours saved (USD)", 0),
+    ("ai_total_cost_usd", "AI total cost (USD)", 0),
+    ("net_productivity_gain_usd", "Net productivity gain (USD)", 0),
+    ("roi", "ROI (net gain / cost)", 2),
+]
+HEADLINE_SCOPE = ("org", "all", "total")
+
+
+def headline_values(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The report's headline: the organisation's whole-programme row of
+    marts.fct_headline_intervals (scope_type 'org', period_type 'total'), column -> value;
+    {} when the warehouse has no such row."""
+    columns = ["period_start", "period_end", "payback_month"]
+    for column, _, _ in HEADLINE:
+        columns.append(column)
+        if column != "ai_total_cost_usd":
+            columns += [f"{column}_lower_90", f"{column}_upper_90"]
+    columns += ["payback_month_lower_90", "payback_month_upper_90", "payback_reached_share"]
+    doubles = {c for c in columns if not c.startswith(("period_", "payback_month"))}
+    select = ", ".join(f"cast({c} as double) as {c}" if c in doubles else c for c in columns)
+    scope_type, scope_name, period_type = HEADLINE_SCOPE
+    row = con.execute(
+        f"select {select} from marts.fct_headline_intervals "
+        "where scope_type = ? and scope_name = ? and period_type = ?",
+        [scope_type, scope_name, period_type],
+    ).fetchone()
+    return dict(zip(columns, row, strict=True)) if row else {}
 
 
 def _interval(lower: object, upper: object, digits: int) -> str:
@@ -543,81 +766,161 @@ def _interval(lower: object, upper: object, digits: int) -> str:
     return f"90% CI {_cell(lower, digits)} to {_cell(upper, digits)}"
 
 
-def _payback_interval(intervals: dict[str, Any]) -> str:
-    lower = intervals.get("payback_month_lower_90")
+def _payback_interval(values: dict[str, Any]) -> str:
+    lower = values.get("payback_month_lower_90")
     if lower is None:
         return ""
-    upper = intervals.get("payback_month_upper_90")
+    upper = values.get("payback_month_upper_90")
     later = f"{upper:%Y-%m}" if upper is not None else "not within the data"
     return f"90% CI {lower:%Y-%m} to {later}"
 
 
 def headline(con: duckdb.DuckDBPyConnection) -> str:
-    totals = con.sql(
-        """
-        select
-            cast(sum(value_of_hours_saved_usd) as double),
-            cast(sum(ai_total_cost_usd) as double),
-            cast(sum(net_productivity_gain_usd) as double),
-            sum(hours_saved),
-            min(payback_month)
-        from marts.fct_net_productivity_org_monthly
-        """
-    ).fetchone()
-    value, cost, gain, hours, payback = totals if totals else (None,) * 5
-    roi = gain / cost if gain is not None and cost else None
-    ci = headline_intervals(con)
+    values = headline_values(con)
+    if not values:
+        return '<p id="headline">No headline yet: the marts hold no whole-programme row.</p>'
     items = [
         (
-            "Hours saved",
-            _cell(hours, 0),
-            _interval(ci.get("hours_saved_lower_90"), ci.get("hours_saved_upper_90"), 0),
-        ),
-        (
-            "Value of hours saved (USD)",
-            _cell(value, 0),
-            _interval(
-                ci.get("value_of_hours_saved_usd_lower_90"),
-                ci.get("value_of_hours_saved_usd_upper_90"),
-                0,
-            ),
-        ),
-        ("AI total cost (USD)", _cell(cost, 0), "exact"),
-        (
-            "Net productivity gain (USD)",
-            _cell(gain, 0),
-            _interval(
-                ci.get("net_productivity_gain_usd_lower_90"),
-                ci.get("net_productivity_gain_usd_upper_90"),
-                0,
-            ),
-        ),
-        (
-            "ROI (gain / cost)",
-            _cell(roi, 2),
-            _interval(ci.get("roi_lower_90"), ci.get("roi_upper_90"), 2),
-        ),
+            label,
+            _cell(values[column], digits),
+            "exact"
+            if column == "ai_total_cost_usd"
+            else _interval(values[f"{column}_lower_90"], values[f"{column}_upper_90"], digits),
+        )
+        for column, label, digits in HEADLINE
+    ]
+    payback = values["payback_month"]
+    items.append(
         (
             "Payback month",
-            _cell(pd.Timestamp(payback)) if payback else "not yet",
-            _payback_interval(ci),
-        ),
-    ]
+            f"{payback:%Y-%m}" if payback else "not yet",
+            _payback_interval(values),
+        )
+    )
     cards = "".join(
         f'<div class="kpi"><div class="kpi-value">{v}</div>'
         + (f'<div class="kpi-ci">{html.escape(c)}</div>' if c else "")
         + f'<div class="kpi-label">{k}</div></div>'
         for k, v, c in items
     )
+    period = f"{values['period_start']:%Y-%m-%d} to {values['period_end']:%Y-%m-%d}"
     note = (
-        '<p class="sub" id="headline-intervals">Whole history, whole organisation. 90% CI: the '
-        "bootstrap interval of marts.fct_headline_intervals: teams are resampled, then tasks within "
-        "teams, and the hours saved re-estimated each time; AI cost is exact, so the net gain and "
-        "ROI intervals follow from the value's.</p>"
-        if ci
-        else ""
+        f'<p class="sub" id="headline-scope">{_label("the whole organisation", period)} The '
+        "whole programme, every month of the data (the terminal scorecard of `make demo` shows "
+        "the latest complete quarter per cohort instead). 90% CI: the bootstrap interval of "
+        "marts.fct_headline_intervals: teams are resampled, then tasks within teams, and the "
+        "hours saved re-estimated each time; AI cost is exact, so the net gain and ROI intervals "
+        "follow from the value's. Source: marts.fct_headline_intervals (org, total).</p>"
     )
     return f'<div class="kpis" id="headline">{cards}</div>{note}'
+
+
+# --- The team lead's view --------------------------------------------------------------------
+
+
+def latest_complete_quarter(con: duckdb.DuckDBPyConnection) -> date | None:
+    row = con.execute(
+        "select max(quarter_start) from marts.rpt_ai_roi_scorecard where is_complete_quarter"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _quarter_label(quarter: date) -> str:
+    end = (pd.Timestamp(quarter) + pd.offsets.QuarterEnd(0)).date()
+    return f"the quarter {quarter:%Y-%m-%d} to {end:%Y-%m-%d} (the latest complete quarter)"
+
+
+def _with_tier(value: object, tier: object, digits: int) -> str:
+    text = _cell(value, digits)
+    return text if tier is None or pd.isna(tier) else f"{text} ({tier})"
+
+
+def _with_ci(value: object, lower: object, upper: object, digits: int) -> str:
+    text = _cell(value, digits)
+    interval = _interval(lower, upper, digits) if value is not None else ""
+    return f"{text} ({interval})" if interval else text
+
+
+def team_table(con: duckdb.DuckDBPyConnection, quarter: date) -> str:
+    """Per team: DORA figures and tiers, adoption, hours saved and net gain with intervals."""
+    tiers = ", ".join(
+        f"max(case when metric_name = '{metric}' then tier end) as {metric}_tier"
+        for metric in ("deployment_frequency", "lead_time_for_changes", "change_failure_rate")
+    )
+    frame = _query(
+        con,
+        f"""
+        with tiers as (
+            select scope_type, scope_name, quarter_start, {tiers}
+            from marts.fct_dora_tiers_quarterly
+            group by scope_type, scope_name, quarter_start
+        )
+        select
+            s.scope_type, s.scope_name, s.cohort, s.deploy_days_per_week,
+            t.deployment_frequency_tier, s.lead_time_median_hours, t.lead_time_for_changes_tier,
+            s.change_failure_rate, t.change_failure_rate_tier, s.seat_utilisation,
+            s.adoption_stage, s.ai_assisted_pr_share,
+            h.hours_saved, h.hours_saved_lower_90, h.hours_saved_upper_90,
+            cast(h.net_productivity_gain_usd as double) as net_productivity_gain_usd,
+            cast(h.net_productivity_gain_usd_lower_90 as double) as net_gain_lower_90,
+            cast(h.net_productivity_gain_usd_upper_90 as double) as net_gain_upper_90
+        from marts.rpt_ai_roi_scorecard as s
+        left join tiers as t
+            on s.scope_type = t.scope_type and s.scope_name = t.scope_name
+            and s.quarter_start = t.quarter_start
+        left join marts.fct_headline_intervals as h
+            on s.scope_type = h.scope_type and s.scope_name = h.scope_name
+            and h.period_type = 'quarter' and h.period_start = s.quarter_start
+        where s.quarter_start = ? and s.scope_type in ('team', 'cohort')
+        order by s.scope_type desc, s.cohort, s.scope_name
+        """.replace("?", f"'{quarter:%Y-%m-%d}'"),
+    )
+    rows = []
+    for r in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+        control = r.cohort == "control"
+        rows.append(
+            [
+                r.scope_name if r.scope_type == "team" else f"{r.scope_name} cohort",
+                r.cohort,
+                _with_tier(r.deploy_days_per_week, r.deployment_frequency_tier, 2),
+                _with_tier(r.lead_time_median_hours, r.lead_time_for_changes_tier, 1),
+                _with_tier(r.change_failure_rate, r.change_failure_rate_tier, 3),
+                r.seat_utilisation,
+                r.adoption_stage,
+                r.ai_assisted_pr_share,
+                "n/a (control)"
+                if control
+                else _with_ci(r.hours_saved, r.hours_saved_lower_90, r.hours_saved_upper_90, 0),
+                "n/a (control)"
+                if control
+                else _with_ci(
+                    r.net_productivity_gain_usd, r.net_gain_lower_90, r.net_gain_upper_90, 0
+                ),
+            ]
+        )
+    return _table(
+        "table-teams",
+        [
+            "team / cohort",
+            "cohort",
+            "deploy days per week (DORA tier)",
+            "lead time, median h (tier)",
+            "change failure rate (tier)",
+            "seat utilisation",
+            "adoption stage",
+            "AI-assisted share of merged PRs",
+            "hours saved (90% CI)",
+            "net productivity gain, USD (90% CI)",
+        ],
+        rows,
+        caption=(
+            f"{_label('each team, then each cohort', _quarter_label(quarter))} DORA tiers: the "
+            "seed dora_performance_tiers (var dora_report_year). Control teams use no AI: hours "
+            "saved and net gain are not defined for them (n/a). A dash: suppressed (group below "
+            "the minimum size) or no data. Source: marts.rpt_ai_roi_scorecard, "
+            "marts.fct_dora_tiers_quarterly, marts.fct_headline_intervals (quarter rows)."
+        ),
+    )
 
 
 CSS = """
@@ -649,11 +952,19 @@ def _figure_html(chart: Chart) -> str:
 
 def render_report(con: duckdb.DuckDBPyConnection) -> str:
     """The report's HTML for an open connection to the warehouse."""
-    adoption = adoption_chart(con)
-    dora = dora_chart(con)
+    windows, teams = baseline_windows(con), rollouts(con)
+    adoption = tool_acceptance_chart(con, windows)
+    dora = dora_chart(con, windows, teams)
+    ai_share = ai_share_chart(con, windows, teams)
     did, did_frame = did_chart(con)
-    net_gain, _ = net_gain_chart(con)
-    tco = tco_chart(con)
+    net_gain = net_gain_chart(con, windows)
+    tco = tco_chart(con, windows)
+    quarter = latest_complete_quarter(con)
+    team_view = (
+        team_table(con, quarter)
+        if quarter
+        else '<p id="table-teams">No complete quarter of data yet.</p>'
+    )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -666,18 +977,26 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
 <body>
 <h1>Does AI pay for itself?</h1>
 <p class="sub">Built from the warehouse marts only, {generated}. Team-level figures;
-groups below the minimum size are suppressed.</p>
+groups below the minimum size are suppressed. Every chart and table states its scope and
+period.</p>
 {headline(con)}
 <section id="individual-output">
-<h2>1. Individual output: adoption and acceptance</h2>
+<h2>1. Individual output: adoption and acceptance, per AI tool</h2>
 {_figure_html(adoption)}
+<h3>Outcomes per AI tool</h3>
+{tool_table(con)}
 </section>
 <section id="team-throughput">
 <h2>2. Team throughput: delivery speed and quality</h2>
 {_figure_html(dora)}
+{_figure_html(ai_share)}
 <h3>AI-enabled vs control teams</h3>
 {_figure_html(did)}
 {did_table(did_frame)}
+</section>
+<section id="team-view">
+<h2>Per team: what a team lead opens</h2>
+{team_view}
 </section>
 <section id="business-impact">
 <h2>3. Business impact: cost and net productivity gain</h2>
@@ -688,7 +1007,8 @@ groups below the minimum size are suppressed.</p>
 <h2>Scorecard flags</h2>
 <p>Scopes and quarters that raised a flag in marts.rpt_ai_roi_scorecard: low trust, idle
 seats, a quality regression vs baseline (and vs control), or leakage of over half the hours
-saved.</p>
+saved. Scope: the team, cohort or organisation named in each row. Period: the calendar quarter
+of each row.</p>
 {flags_table(con)}
 </section>
 </body>
