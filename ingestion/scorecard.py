@@ -4,6 +4,7 @@ read from `marts.rpt_ai_roi_scorecard` as dbt built it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,15 @@ def _fmt(value: Any, pattern: str) -> str:
         return str(value)
 
 
+#: figures that do not exist for a cohort without AI (control): printed "n/a", never 0
+NOT_FOR_CONTROL = {"net_productivity_gain_usd", "value_of_hours_saved_usd", "hours_saved", "roi"}
+
+
 def format_with_interval(row: dict[str, Any], column: str, pattern: str) -> str:
     """`304,649 (90% CI 226,777 to 415,253)`: the figure and its 90% interval when the row
-    has both bounds, else the figure alone."""
+    has both bounds, else the figure alone; "n/a" for a figure a control scope cannot have."""
+    if column in NOT_FOR_CONTROL and row.get("cohort") == "control":
+        return "n/a (control)"
     text = _fmt(row.get(column), pattern)
     lower, upper = row.get(f"{column}_lower_90"), row.get(f"{column}_upper_90")
     if column not in WITH_INTERVAL or row.get(column) is None or lower is None or upper is None:
@@ -50,6 +57,13 @@ def format_with_interval(row: dict[str, Any], column: str, pattern: str) -> str:
     if lower == upper:  # nothing uncertain (e.g. no AI-assisted work): no interval to show
         return text
     return f"{text} (90% CI {_fmt(lower, pattern)} to {_fmt(upper, pattern)})"
+
+
+def quarter_end(quarter_start: date) -> date:
+    """The last day of the calendar quarter starting on `quarter_start`."""
+    month = quarter_start.month + 3
+    year = quarter_start.year + (month > 12)
+    return date(year, (month - 1) % 12 + 1, 1) - timedelta(days=1)
 
 
 def read_scorecard(db_path: Path | None = None) -> list[dict[str, Any]]:
@@ -88,7 +102,13 @@ def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> li
     }
     column_width = max(16, *(len(cell) + 2 for values in cells.values() for cell in values))
     printer("")
-    printer(f"AI ROI scorecard, quarter starting {quarter} (from marts.rpt_ai_roi_scorecard)")
+    end = quarter_end(quarter)
+    printer("AI ROI scorecard (from marts.rpt_ai_roi_scorecard, the cohort rows)")
+    printer(f"Scope: each cohort ({', '.join(cohorts)}).")
+    printer(
+        f"Period: the quarter {quarter} to {end}, the latest complete quarter "
+        "(the HTML report's headline covers the whole programme, organisation-wide)."
+    )
     printer("-" * (width + column_width * len(cohorts)))
     printer(" " * width + "".join(f"{c:>{column_width}}" for c in cohorts))
     for column, label, _ in HEADLINES:
