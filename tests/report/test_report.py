@@ -13,15 +13,24 @@ from ingestion.export import export_marts
 from ingestion.report import write_report
 from ingestion.report.browser import find_chromium, open_in_browser
 
-SECTIONS = ["individual-output", "team-throughput", "business-impact", "flags"]
-CHARTS = ["chart-adoption", "chart-dora", "chart-did", "chart-net-gain", "chart-tco"]
-TITLES = [
-    "AI adoption and acceptance by cohort",
-    "DORA metrics by cohort",
-    "AI vs control: team-week means before and after, with 95% intervals",
-    "Net productivity gain, organisation, per month and cumulative (USD)",
-    "AI total cost of ownership by cost type, organisation, per month (USD)",
+SECTIONS = ["individual-output", "team-throughput", "team-view", "business-impact", "flags"]
+CHARTS = [
+    "chart-adoption",
+    "chart-dora",
+    "chart-ai-share",
+    "chart-did",
+    "chart-net-gain",
+    "chart-tco",
 ]
+TITLES = [
+    "AI suggestion acceptance by tool, organisation, per ISO week",
+    "DORA metrics per team and organisation, per month",
+    "AI-assisted share of merged changes, organisation, per ISO week",
+    "AI vs control: team-week means before and after, with 95% intervals",
+    "Net productivity gain, organisation, per month and cumulative, USD",
+    "AI total cost of ownership by cost type, organisation, per month, USD",
+]
+TABLES = ["table-tools", "table-did", "table-teams", "table-flags"]
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +50,8 @@ def test_report_has_every_section_chart_and_caption(report: Path) -> None:
     for title in TITLES:
         assert title in page, title
     assert page.count("<figcaption>") == len(CHARTS)
-    assert 'id="table-did"' in page
-    assert 'id="table-flags"' in page
+    for table in TABLES:
+        assert f'id="{table}"' in page, table
     assert 'id="headline"' in page
     assert "payback" in page
 
@@ -69,7 +78,7 @@ def test_headline_figures_carry_their_90_percent_intervals(
     hours_low, hours_high, gain_low, gain_high = (float(v) for v in row)
     assert f"90% CI {hours_low:,.0f} to {hours_high:,.0f}" in page
     assert f"90% CI {gain_low:,.0f} to {gain_high:,.0f}" in page
-    assert 'id="headline-intervals"' in page
+    assert 'id="headline-scope"' in page
 
 
 @pytest.mark.slow
