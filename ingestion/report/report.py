@@ -100,13 +100,18 @@ def _label(scope: str, period: str) -> str:
     return f"Scope: {scope}. Period: {period}."
 
 
-def _span(dates: pd.Series, unit: str) -> str:
-    """`each ISO week, 2026-02-02 to 2026-10-26` (weeks by their Monday, months as 2026-02)."""
+def _range(dates: pd.Series, unit: str) -> str:
+    """`2026-02-02 to 2026-10-26` (weeks by their Monday, months as 2026-02)."""
     dates = pd.to_datetime(dates.dropna())
     if dates.empty:
-        return f"each {unit} (no data yet)"
+        return "no data yet"
     pattern = "%Y-%m" if unit == "calendar month" else "%Y-%m-%d"
-    return f"each {unit}, {dates.min():{pattern}} to {dates.max():{pattern}}"
+    return f"{dates.min():{pattern}} to {dates.max():{pattern}}"
+
+
+def _span(dates: pd.Series, unit: str) -> str:
+    """`each ISO week, 2026-02-02 to 2026-10-26`: a time series' period."""
+    return f"each {unit}, {_range(dates, unit)}"
 
 
 def baseline_windows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -277,7 +282,11 @@ def tool_acceptance_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame)
     fig.update_yaxes(rangemode="tozero")
     _empty_note(fig, frame)
     period = _span(frame["week_start"], "ISO week")
-    _layout(fig, f"AI suggestion acceptance by tool, organisation, per ISO week ({period})")
+    _layout(
+        fig,
+        "AI suggestion acceptance by tool, organisation, per ISO week "
+        f"({_range(frame['week_start'], 'ISO week')})",
+    )
     definitions = "; ".join(
         f"{tool}: {definition}"
         for tool, definition in frame.groupby("ai_tool", sort=True)["acceptance_definition"]
@@ -401,7 +410,12 @@ def dora_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, teams: pd.
     fig.update_yaxes(rangemode="tozero")
     _empty_note(fig, org)
     period = _span(org["month_start"], "calendar month")
-    _layout(fig, f"DORA metrics per team and organisation, per month ({period})", height=640)
+    _layout(
+        fig,
+        "DORA metrics per team and organisation, per month "
+        f"({_range(org['month_start'], 'calendar month')})",
+        height=640,
+    )
     caption = (
         f"{_label('each team (thin lines, coloured by cohort) and the organisation (black)', period)} "
         "Deployment frequency = distinct days with a successful production deployment per "
@@ -445,7 +459,11 @@ def ai_share_chart(
     fig.update_yaxes(rangemode="tozero", title_text="share, 0-1")
     _empty_note(fig, frame)
     period = _span(frame["week_start"], "ISO week")
-    _layout(fig, f"AI-assisted share of merged changes, organisation, per ISO week ({period})")
+    _layout(
+        fig,
+        "AI-assisted share of merged changes, organisation, per ISO week "
+        f"({_range(frame['week_start'], 'ISO week')})",
+    )
     caption = (
         f"{_label('organisation (PRs by their author team at creation; bots excluded)', period)} "
         "AI-assisted share = merged pull requests the attribution rules mark AI-assisted / "
@@ -576,7 +594,11 @@ def net_gain_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Cha
     fig.update_yaxes(title_text="USD")
     _empty_note(fig, frame)
     period = _span(frame["month_start"], "calendar month")
-    _layout(fig, f"Net productivity gain, organisation, per month and cumulative, USD ({period})")
+    _layout(
+        fig,
+        "Net productivity gain, organisation, per month and cumulative, USD "
+        f"({_range(frame['month_start'], 'calendar month')})",
+    )
     caption = (
         f"{_label('organisation', period)} Net productivity gain = value of hours saved - AI "
         "total cost, per month, summed over teams; value of hours saved = hours saved x the "
@@ -607,7 +629,9 @@ def tco_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
     _empty_note(fig, frame)
     period = _span(frame["month_start"], "calendar month")
     _layout(
-        fig, f"AI total cost of ownership by cost type, organisation, per month, USD ({period})"
+        fig,
+        "AI total cost of ownership by cost type, organisation, per month, USD "
+        f"({_range(frame['month_start'], 'calendar month')})",
     )
     caption = (
         f"{_label('organisation, every team allocation stacked by cost type', period)} AI total cost = "
@@ -645,7 +669,8 @@ def _table(table_id: str, headers: list[str], rows: list[list[object]], caption:
     body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (
-        f'<table id="{table_id}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        f'<div class="wide"><table id="{table_id}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
     )
 
 
@@ -935,6 +960,8 @@ padding:4px 8px;text-align:left} th{background:#f5f5f5}
 .kpi{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:150px}
 .kpi-value{font-size:22px;font-weight:600} .kpi-label{color:#666;font-size:12px}
 .kpi-ci{color:#444;font-size:12px}
+caption{caption-side:top;text-align:left;color:#555;font-size:13px;padding:4px 0}
+.wide{overflow-x:auto}
 """
 
 
