@@ -43,15 +43,15 @@ keyed as (
         ("'org'", "'all'", "'total'", "cast('1900-01-01' as date)", 'true'),
     ] %}
     {%- for scope_type, scope_name, period_type, period_key, condition in keys %}
-    select
-        {{ scope_type }} as scope_type,
-        {{ scope_name }} as scope_name,
-        {{ period_type }} as period_type,
-        {{ period_key }} as period_key,
-        usage.*
-    from usage
-    where {{ condition }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ scope_type }} as scope_type,
+            {{ scope_name }} as scope_name,
+            {{ period_type }} as period_type,
+            {{ period_key }} as period_key,
+            usage.*
+        from usage
+        where {{ condition }}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
@@ -141,7 +141,7 @@ final as (
         marked.has_team_level_rows,
         {%- for column in ['people_reporting', 'active_users', 'suggestions_shown', 'suggestions_accepted',
             'lines_suggested', 'lines_accepted', 'chat_sessions', 'agent_sessions'] %}
-        cast(case when marked.is_suppressed then null else marked.{{ column }} end as bigint) as {{ column }},
+            cast(case when marked.is_suppressed then null else marked.{{ column }} end as bigint) as {{ column }},
         {%- endfor %}
         cast(case when marked.is_suppressed then null else marked.acceptance_rate end as {{ type_double() }})
             as acceptance_rate,

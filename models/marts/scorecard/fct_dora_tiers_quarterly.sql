@@ -26,16 +26,16 @@ figures as (
         ('change_failure_rate', 'change_failure_rate'),
     ] %}
     {%- for metric, column in metrics %}
-    select
-        scope_type,
-        scope_name,
-        cohort,
-        quarter_start,
-        is_complete_quarter,
-        '{{ metric }}' as metric_name,
-        cast({{ column }} as {{ type_double() }}) as metric_value
-    from rpt_ai_roi_scorecard
-    {% if not loop.last %}union all{% endif %}
+        select
+            scope_type,
+            scope_name,
+            cohort,
+            quarter_start,
+            is_complete_quarter,
+            '{{ metric }}' as metric_name,
+            cast({{ column }} as {{ type_double() }}) as metric_value
+        from rpt_ai_roi_scorecard
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
