@@ -1,5 +1,5 @@
 {#-
-    The one definition of the per-tool AI figures (docs/metrics.md, Layer 1).
+    The one definition of the per-tool AI figures (docs/metrics.md, Suggestions, acceptance and active users).
 
     telemetry_modelled_hours(lines): hours saved by the telemetry_modelled method, lines
     accepted x var('minutes_saved_per_accepted_line') / 60; used by

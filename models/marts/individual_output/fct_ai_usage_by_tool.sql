@@ -1,5 +1,5 @@
 {#-
-    docs/metrics.md, Layer 1, per tool: usage, acceptance and telemetry-modelled hours saved of
+    docs/metrics.md, Suggestions, acceptance and active users (per tool): usage, acceptance and telemetry-modelled hours saved of
     each AI tool, never pooled across tools (their acceptance rates count different things:
     macros/metrics/ai_tool_metrics.sql).
 
