@@ -1,5 +1,6 @@
 """Print the headline numbers from the marts. No number is computed here: every figure is
-read from `marts.rpt_ai_roi_scorecard` as dbt built it."""
+read from `marts.rpt_ai_roi_scorecard` (and AI acceptance, per tool and never pooled, from
+`marts.fct_ai_usage_by_tool`) as dbt built it."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ HEADLINES: list[tuple[str, str, str]] = [
     ("lead_time_median_hours", "Lead time for changes, median (h)", "{:.1f}"),
     ("deploy_days_per_week", "Deployment frequency (deploy days/week)", "{:.2f}"),
     ("change_failure_rate", "Change failure rate", "{:.1%}"),
-    ("acceptance_rate", "AI suggestion acceptance rate", "{:.1%}"),
 ]
 
 #: headline columns shown with their 90% interval (AI cost is exact: none)
@@ -87,6 +87,43 @@ def read_scorecard(db_path: Path | None = None) -> list[dict[str, Any]]:
         con.close()
 
 
+def read_tool_acceptance(db_path: Path | None, quarter: date) -> list[dict[str, Any]]:
+    """Each AI tool's acceptance per cohort in the quarter (fct_ai_usage_by_tool)."""
+    con = duckdb.connect(str(db_path or warehouse_path()), read_only=True)
+    try:
+        cursor = con.execute(
+            """
+            select ai_tool, scope_name, acceptance_rate, is_suppressed, acceptance_definition
+            from marts.fct_ai_usage_by_tool
+            where scope_type = 'cohort' and period_type = 'quarter' and period_start = ?
+            order by ai_tool, scope_name
+            """,
+            [quarter],
+        )
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def tool_acceptance_cells(tools: list[dict[str, Any]], cohorts: list[str]) -> dict[str, list[str]]:
+    """tool -> one cell per cohort: the rate, "suppressed", or "n/a" (no telemetry)."""
+    cells: dict[str, list[str]] = {}
+    for tool in sorted({t["ai_tool"] for t in tools}):
+        by_cohort = {t["scope_name"]: t for t in tools if t["ai_tool"] == tool}
+        row = []
+        for cohort in cohorts:
+            found = by_cohort.get(cohort)
+            if found is None:
+                row.append("n/a")
+            elif found["is_suppressed"]:
+                row.append("suppressed")
+            else:
+                row.append(_fmt(found["acceptance_rate"], "{:.1%}"))
+        cells[tool] = row
+    return cells
+
+
 def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> list[dict[str, Any]]:
     rows = read_scorecard(db_path)
     path = Path(db_path or warehouse_path())
@@ -100,6 +137,10 @@ def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> li
         column: [format_with_interval(r, column, pattern) for r in rows]
         for column, _, pattern in HEADLINES
     }
+    tools = read_tool_acceptance(db_path, quarter)
+    tool_cells = tool_acceptance_cells(tools, cohorts)
+    for tool, values in tool_cells.items():
+        cells[f"acceptance_{tool}"] = values
     column_width = max(16, *(len(cell) + 2 for values in cells.values() for cell in values))
     printer("")
     end = quarter_end(quarter)
@@ -113,7 +154,17 @@ def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> li
     printer(" " * width + "".join(f"{c:>{column_width}}" for c in cohorts))
     for column, label, _ in HEADLINES:
         printer(f"{label:<{width}}" + "".join(f"{cell:>{column_width}}" for cell in cells[column]))
+    for tool, values in tool_cells.items():
+        label = f"AI acceptance rate, {tool}"
+        printer(f"{label:<{width}}" + "".join(f"{cell:>{column_width}}" for cell in values))
     printer("-" * (width + column_width * len(cohorts)))
+    definitions = {t["ai_tool"]: t["acceptance_definition"] for t in tools}
+    if definitions:
+        printer(
+            "AI acceptance is per tool, never pooled (fct_ai_usage_by_tool): "
+            + "; ".join(f"{tool}: {text}" for tool, text in sorted(definitions.items()))
+            + "."
+        )
     printer(
         "90% CI: bootstrap interval (fct_headline_intervals): teams resampled, then tasks "
         "within teams; AI cost is exact."

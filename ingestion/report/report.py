@@ -866,6 +866,28 @@ def _with_ci(value: object, lower: object, upper: object, digits: int) -> str:
     return f"{text} ({interval})" if interval else text
 
 
+def tool_acceptance_by_scope(
+    con: duckdb.DuckDBPyConnection, quarter: date
+) -> dict[tuple[str, str], str]:
+    """(scope_type, scope_name) -> `claude_code 0.75; github_copilot 0.32` for the quarter
+    (fct_ai_usage_by_tool; each tool its own rate, `suppressed` below the group size)."""
+    frame = _query(
+        con,
+        f"""
+        select scope_type, scope_name, ai_tool, acceptance_rate, is_suppressed
+        from marts.fct_ai_usage_by_tool
+        where period_type = 'quarter' and period_start = '{quarter:%Y-%m-%d}'
+            and scope_type in ('team', 'cohort')
+        order by scope_type, scope_name, ai_tool
+        """,
+    )
+    texts: dict[tuple[str, str], list[str]] = {}
+    for r in frame.itertuples(index=False):
+        rate = "suppressed" if r.is_suppressed else _cell(r.acceptance_rate, 2)
+        texts.setdefault((r.scope_type, r.scope_name), []).append(f"{r.ai_tool} {rate}")
+    return {key: "; ".join(parts) for key, parts in texts.items()}
+
+
 def team_table(con: duckdb.DuckDBPyConnection, quarter: date) -> str:
     """Per team: DORA figures and tiers, adoption, hours saved and net gain with intervals."""
     tiers = ", ".join(
@@ -900,6 +922,7 @@ def team_table(con: duckdb.DuckDBPyConnection, quarter: date) -> str:
         order by s.scope_type desc, s.cohort, s.scope_name
         """.replace("?", f"'{quarter:%Y-%m-%d}'"),
     )
+    acceptance = tool_acceptance_by_scope(con, quarter)
     rows = []
     for r in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
         control = r.cohort == "control"
@@ -913,6 +936,7 @@ def team_table(con: duckdb.DuckDBPyConnection, quarter: date) -> str:
                 r.seat_utilisation,
                 r.adoption_stage,
                 r.ai_assisted_pr_share,
+                acceptance.get((r.scope_type, r.scope_name), "no AI telemetry"),
                 "n/a (control)"
                 if control
                 else _with_ci(r.hours_saved, r.hours_saved_lower_90, r.hours_saved_upper_90, 0),
@@ -934,16 +958,19 @@ def team_table(con: duckdb.DuckDBPyConnection, quarter: date) -> str:
             "seat utilisation",
             "adoption stage",
             "AI-assisted share of merged PRs",
+            "acceptance rate per AI tool",
             "hours saved (90% CI)",
             "net productivity gain, USD (90% CI)",
         ],
         rows,
         caption=(
             f"{_label('each team, then each cohort', _quarter_label(quarter))} DORA tiers: the "
-            "seed dora_performance_tiers (var dora_report_year). Control teams use no AI: hours "
+            "seed dora_performance_tiers (var dora_report_year). Acceptance: each tool's own rate "
+            "(never pooled; fct_ai_usage_by_tool). Control teams use no AI: hours "
             "saved and net gain are not defined for them (n/a). A dash: suppressed (group below "
             "the minimum size) or no data. Source: marts.rpt_ai_roi_scorecard, "
-            "marts.fct_dora_tiers_quarterly, marts.fct_headline_intervals (quarter rows)."
+            "marts.fct_dora_tiers_quarterly, marts.fct_headline_intervals, "
+            "marts.fct_ai_usage_by_tool (quarter rows)."
         ),
     )
 

@@ -195,10 +195,10 @@ def test_team_view_equals_the_marts_and_the_terminal(
         assert cells[4] == f"{cfr:,.3f} ({cfr_tier})", cells
         if cohort == "control":
             controls += 1
-            assert cells[8] == cells[9] == "n/a (control)", cells
+            assert cells[9] == cells[10] == "n/a (control)", cells
         else:
-            assert cells[8].startswith(f"{hours:,.0f} (90% CI"), cells
-            assert cells[9].startswith(f"{float(gain):,.0f} (90% CI"), cells
+            assert cells[9].startswith(f"{hours:,.0f} (90% CI"), cells
+            assert cells[10].startswith(f"{float(gain):,.0f} (90% CI"), cells
     assert controls >= 2  # control teams and the control cohort
     caption = re.search(r'<table id="table-teams"><caption>(.*?)</caption>', page, re.S)
     assert (
@@ -216,6 +216,20 @@ def test_team_view_equals_the_marts_and_the_terminal(
     assert f"Period: the quarter {quarter} to {quarter_end(quarter)}" in text
     treatment = marts[("cohort", "treatment")]
     assert f"{float(treatment[4]):,.0f} (90% CI" in text
+    # AI acceptance: one line per tool, each the mart's cohort-quarter rate; no pooled rate
+    assert "AI suggestion acceptance rate" not in text
+    tool_rates = _rows(
+        db,
+        "select ai_tool, acceptance_rate, acceptance_definition from marts.fct_ai_usage_by_tool "
+        "where scope_type = 'cohort' and scope_name = 'treatment' and period_type = 'quarter' "
+        f"and period_start = '{quarter}' and not is_suppressed",
+    )
+    assert tool_rates
+    for tool, rate, definition in tool_rates:
+        line = next(line for line in lines if line.startswith(f"AI acceptance rate, {tool} "))
+        assert line.split()[-1] == f"{rate:.1%}", line
+        assert line.split()[-2] == "n/a", line  # control: no AI telemetry
+        assert f"{tool}: {definition}" in text
     net_gain_line = next(line for line in lines if line.startswith("Net productivity gain"))
     assert "n/a (control)" in net_gain_line and " 0 " not in net_gain_line + " "
 

@@ -5,10 +5,11 @@
 
     One row per scope, AI tool and period (grain: scope_type, scope_name, ai_tool, period_type,
     period_start) from person-level telemetry (int_ai_usage_person_days):
-    - scopes: each team (the person's team on the usage date) and the organisation ('org',
-      'all': every person-level row, mapped to a team or not);
-    - periods: each ISO week with telemetry of the tool ('week') and the tool's whole history
-      in the scope ('total', period_start = its first week);
+    - scopes: each team (the person's team on the usage date), each cohort (its teams' rows)
+      and the organisation ('org', 'all': every person-level row, mapped to a team or not);
+    - periods: each ISO week with telemetry of the tool ('week'), each calendar quarter of
+      the usage dates ('quarter', as rpt_ai_roi_scorecard) and the tool's whole history in
+      the scope ('total', period_start = its first week, period_end its last week's Sunday);
     - first_reported_week / last_reported_week: the tool's first and last week with telemetry
       in the scope; reporting_change marks the week a tool's source starts reporting (its first
       week, unless that is the first week of any telemetry) or stops (its last week, unless
@@ -30,28 +31,39 @@ int_teams as (
 
 usage as (
     select
-        *,
-        {{ week_start('usage_date') }} as week_start
+        int_ai_usage_person_days.*,
+        int_teams.cohort,
+        {{ week_start('int_ai_usage_person_days.usage_date') }} as week_start,
+        cast({{ dbt.date_trunc('quarter', 'int_ai_usage_person_days.usage_date') }} as date) as quarter_start
     from int_ai_usage_person_days
+    left join int_teams
+        on int_ai_usage_person_days.team_name = int_teams.team_name
 ),
 
 keyed as (
-    {%- set keys = [
-        ("'team'", 'team_name', "'week'", 'week_start', 'team_name is not null'),
-        ("'team'", 'team_name', "'total'", "cast('1900-01-01' as date)", 'team_name is not null'),
-        ("'org'", "'all'", "'week'", 'week_start', 'true'),
-        ("'org'", "'all'", "'total'", "cast('1900-01-01' as date)", 'true'),
+    {%- set scopes = [
+        ("'team'", 'team_name', 'team_name is not null'),
+        ("'cohort'", 'cohort', 'cohort is not null'),
+        ("'org'", "'all'", 'true'),
     ] %}
-    {%- for scope_type, scope_name, period_type, period_key, condition in keys %}
-        select
-            {{ scope_type }} as scope_type,
-            {{ scope_name }} as scope_name,
-            {{ period_type }} as period_type,
-            {{ period_key }} as period_key,
-            usage.*
-        from usage
-        where {{ condition }}
-        {% if not loop.last %}union all{% endif %}
+    {%- set periods = [
+        ("'week'", 'week_start'),
+        ("'quarter'", 'quarter_start'),
+        ("'total'", "cast('1900-01-01' as date)"),
+    ] %}
+    {%- for scope_type, scope_name, condition in scopes %}
+        {%- set outer_last = loop.last %}
+        {%- for period_type, period_key in periods %}
+            select
+                {{ scope_type }} as scope_type,
+                {{ scope_name }} as scope_name,
+                {{ period_type }} as period_type,
+                {{ period_key }} as period_key,
+                usage.*
+            from usage
+            where {{ condition }}
+            {% if not (outer_last and loop.last) %}union all{% endif %}
+        {%- endfor %}
     {%- endfor %}
 ),
 
@@ -61,7 +73,13 @@ aggregated as (
         scope_name,
         ai_tool,
         period_type,
-        min(week_start) as period_start,
+        case when period_type = 'total' then min(week_start) else period_key end as period_start,
+        case
+            when period_type = 'week' then {{ dbt.dateadd('day', 6, 'period_key') }}
+            when period_type = 'quarter' then {{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'period_key')) }}
+            else {{ dbt.dateadd('day', 6, 'max(week_start)') }}
+        end as period_end,
+        min(week_start) as first_week_start,
         max(week_start) as last_week_start,
         count(distinct person_id) as people_reporting,
         count(distinct case when is_active then person_id end) as active_users,
@@ -89,7 +107,7 @@ tool_spans as (
         scope_type,
         scope_name,
         ai_tool,
-        period_start as first_reported_week,
+        first_week_start as first_reported_week,
         last_week_start as last_reported_week
     from aggregated
     where period_type = 'total'
@@ -122,11 +140,14 @@ final as (
     select
         cast(marked.scope_type as {{ dbt.type_string() }}) as scope_type,
         cast(marked.scope_name as {{ dbt.type_string() }}) as scope_name,
-        cast(int_teams.cohort as {{ dbt.type_string() }}) as cohort,
+        cast(
+            case when marked.scope_type = 'cohort' then marked.scope_name else int_teams.cohort end
+            as {{ dbt.type_string() }}
+        ) as cohort,
         cast(marked.ai_tool as {{ dbt.type_string() }}) as ai_tool,
         cast(marked.period_type as {{ dbt.type_string() }}) as period_type,
         cast(marked.period_start as date) as period_start,
-        cast({{ dbt.dateadd('day', 6, 'marked.last_week_start') }} as date) as period_end,
+        cast(marked.period_end as date) as period_end,
         cast({{ acceptance_definition('marked.ai_tool') }} as {{ dbt.type_string() }}) as acceptance_definition,
         cast(marked.first_reported_week as date) as first_reported_week,
         cast(marked.last_reported_week as date) as last_reported_week,
