@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import dlt
@@ -21,6 +21,7 @@ from dlt.sources import DltResource
 from ingestion.common.errors import SourceError
 from ingestion.common.pipeline import Progress
 from ingestion.common.records import TableSpec
+from ingestion.common.resources import arrow_batches, merge_hints, rebatch
 from ingestion.sources.gitlab import settings
 from ingestion.sources.gitlab.expectations import SUITES
 from ingestion.sources.gitlab.helpers import (
@@ -249,7 +250,7 @@ class _GitlabRun:
         except SourceError as exc:
             if not is_missing(exc):
                 raise
-            return sorted(self.environments)
+            return [name for name in sorted(self.environments)]
         picked = set()
         for item in items:
             env = settings.ENVIRONMENT_ITEM.shape(item)
@@ -457,35 +458,9 @@ class _GitlabRun:
             cursor.save()
 
 
-def _batches(spec: TableSpec, batches: Iterator[Rows]) -> Iterator[Any]:
+def _batches(spec: TableSpec, batches: Iterable[Rows]) -> Iterator[Any]:
     """Shaped rows as `pyarrow` tables with the spec's schema (flat tables only)."""
-    for rows in _rebatch(batches, settings.BATCH_ROWS):
-        yield spec.to_arrow(rows) if settings.ARROW_TABLES and not spec.nested else rows
-
-
-def _rebatch(batches: Iterator[Rows], min_rows: int) -> Iterator[Rows]:
-    """Consecutive batches joined until each has at least `min_rows` rows (the last may not)."""
-    pending: Rows = []
-    for rows in batches:
-        pending.extend(rows)
-        if len(pending) >= min_rows:
-            yield pending
-            pending = []
-    if pending:
-        yield pending
-
-
-def _merge_hints(spec: TableSpec, merge_key: Sequence[str] | None = None) -> dict[str, Any]:
-    hints: dict[str, Any] = {
-        "name": spec.table,
-        "primary_key": list(spec.primary_key),
-        "write_disposition": "merge",
-        "columns": spec.column_hints(),
-        "file_format": "parquet",
-    }
-    if merge_key:
-        hints["merge_key"] = list(merge_key)
-    return hints
+    return arrow_batches(spec, batches, min_rows=settings.BATCH_ROWS, arrow=settings.ARROW_TABLES)
 
 
 def _names(value: Any, option: str) -> list[str]:
@@ -571,7 +546,7 @@ def source(
         yield from _batches(settings.PROJECTS_TABLE, run.projects())
 
     def merge_requests() -> Iterator[Rows]:
-        yield from _rebatch(run.merge_requests(), settings.BATCH_ROWS)
+        yield from rebatch(run.merge_requests(), settings.BATCH_ROWS)
 
     def per_mr(spec: TableSpec) -> Any:
         def transform(mrs: Rows) -> Iterator[Any]:
@@ -596,13 +571,11 @@ def source(
         yield from _batches(settings.INCIDENT_ISSUES_TABLE, run.incident_issues())
 
     def commits() -> Iterator[Rows]:
-        yield from _rebatch(run.commits(), settings.BATCH_ROWS)
+        yield from rebatch(run.commits(), settings.BATCH_ROWS)
 
-    mrs = dlt.resource(merge_requests, **_merge_hints(settings.MERGE_REQUESTS_TABLE))
+    mrs = dlt.resource(merge_requests, **merge_hints(settings.MERGE_REQUESTS_TABLE))
     children = [
-        dlt.transformer(
-            per_mr(spec), data_from=mrs, **_merge_hints(spec, settings.PER_MR_MERGE_KEY)
-        )
+        dlt.transformer(per_mr(spec), data_from=mrs, **merge_hints(spec, settings.PER_MR_MERGE_KEY))
         for spec in (
             settings.MERGE_REQUEST_COMMITS_TABLE,
             settings.MERGE_REQUEST_APPROVALS_TABLE,
@@ -612,22 +585,22 @@ def source(
     ]
     delivery: list[DltResource] = []
     if include_pipelines:
-        delivery.append(dlt.resource(pipelines, **_merge_hints(settings.PIPELINES_TABLE)))
+        delivery.append(dlt.resource(pipelines, **merge_hints(settings.PIPELINES_TABLE)))
     if include_releases:
-        delivery.append(dlt.resource(releases, **_merge_hints(settings.RELEASES_TABLE)))
+        delivery.append(dlt.resource(releases, **merge_hints(settings.RELEASES_TABLE)))
     if include_tags:
         delivery.append(
-            dlt.resource(tags, **_merge_hints(settings.TAGS_TABLE, settings.TAGS_MERGE_KEY))
+            dlt.resource(tags, **merge_hints(settings.TAGS_TABLE, settings.TAGS_MERGE_KEY))
         )
     if labels:
         delivery.append(
-            dlt.resource(incident_issues, **_merge_hints(settings.INCIDENT_ISSUES_TABLE))
+            dlt.resource(incident_issues, **merge_hints(settings.INCIDENT_ISSUES_TABLE))
         )
     return (
-        dlt.resource(projects_, **_merge_hints(settings.PROJECTS_TABLE)),
+        dlt.resource(projects_, **merge_hints(settings.PROJECTS_TABLE)),
         mrs,
         *children,
-        dlt.resource(deployments, **_merge_hints(settings.DEPLOYMENTS_TABLE)),
-        dlt.resource(commits, **_merge_hints(settings.COMMITS_TABLE)),
+        dlt.resource(deployments, **merge_hints(settings.DEPLOYMENTS_TABLE)),
+        dlt.resource(commits, **merge_hints(settings.COMMITS_TABLE)),
         *delivery,
     )
