@@ -19,8 +19,6 @@ import pytest
 from ingestion.orchestrate import build, ingest
 from tests.sources.git.tagged_repo import make_tagged_repo, reference_from_git
 
-ALL_SOURCES = ("files", "github", "copilot", "ai_usage_files", "jira", "incidents")
-
 
 def _warehouse_from(demo_db: Path, target: Path, sources: tuple[str, ...]) -> Path:
     """A warehouse holding the demo's raw tables of `sources` only."""

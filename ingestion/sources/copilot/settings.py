@@ -60,7 +60,6 @@ BREAKDOWN_COLUMNS: dict[str, tuple[Col, ...]] = {
         *ACTIVITY,
     ),
 }
-BREAKDOWNS = tuple(BREAKDOWN_COLUMNS)
 
 PULL_REQUEST_FIELDS = (
     ("total_created", "bigint"),

@@ -393,10 +393,6 @@ def page_connection(body: Any, repo: str, page: int, field: str) -> Mapping[str,
     return connection
 
 
-def pull_connection(body: Any, repo: str, page: int) -> Mapping[str, Any]:
-    return page_connection(body, repo, page, "pullRequests")
-
-
 def _pages(
     client: ApiClient,
     graphql_url: str,

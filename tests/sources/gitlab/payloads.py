@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 HOST = "https://gitlab.example.com"
-GROUP = "acme"
 PROJECT = "acme/api"
 PROJECT_ID = 42
 

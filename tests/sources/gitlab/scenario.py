@@ -40,8 +40,6 @@ EXPECTED_COUNTS = {
     "commits__parents": 3,
 }
 
-MERGE_QUERY = "order_by=updated_at&sort=desc&per_page=100"
-
 
 def mr_page_1() -> list[dict[str, Any]]:
     return [
