@@ -19,13 +19,14 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_LOG_LEVEL_FILE ?= info
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql governance semantic pytest docs bench bench-git lock clean \
+.PHONY: help setup demo test lint lint-python lint-sql typecheck governance semantic pytest docs bench bench-git lock clean \
 	report report-png export browser
 
 help:
 	@echo "make demo   - install, generate the demo company, ingest, validate, build, print the scorecard"
-	@echo "make test   - install, then ruff, sqlfluff, dbt-bouncer governance and pytest (incl. a full dbt build)"
-	@echo "make lint   - the static checks only;  make docs - dbt docs on localhost:8080"
+	@echo "make test   - install, then the static checks (make lint) and pytest (incl. a full dbt build)"
+	@echo "make lint   - the static checks only (ruff, mypy, dbt-bouncer, sqlfluff, MetricFlow)"
+	@echo "make docs   - dbt docs on localhost:8080"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make report - the HTML report from the marts (reports/ai_roi_report.html)"
 	@echo "make export - every mart to exports/<model>.parquet (for BI tools)"
@@ -47,6 +48,11 @@ lint-python: setup
 	@echo "==> ruff"
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+
+# mypy over the modules listed in pyproject.toml ([tool.mypy] files; the rest is listed there too)
+typecheck: setup
+	@echo "==> mypy"
+	@$(BIN)/mypy
 
 target/manifest.json: setup
 	@$(BIN)/dbt parse --quiet
@@ -74,7 +80,7 @@ semantic: setup
 		$(BIN)/python -m ingestion.report.metricflow_cli validate-configs --skip-dw; \
 		rc=$$?; rm -rf $$tmp; exit $$rc
 
-lint: lint-python governance lint-sql semantic
+lint: lint-python typecheck governance lint-sql semantic
 
 pytest: setup
 	@echo "==> pytest"

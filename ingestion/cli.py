@@ -12,6 +12,7 @@ import duckdb
 
 from ingestion.common.config import disable_telemetry, settings_dir, warehouse_path
 from ingestion.common.errors import IngestionError
+from ingestion.common.sql import scalar
 from ingestion.sources import SOURCE_NAMES
 
 DESCRIPTION = """\
@@ -208,7 +209,7 @@ def _raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, str
         if table.startswith("_dlt"):
             continue
         name = f'"{schema}"."{table}"'
-        rows = con.execute(f"select count(*) from {name}").fetchone()[0]
+        rows = scalar(con, f"select count(*) from {name}")
         last = None
         marker = ""
         joins = _parent_joins(schema, table, columns)
@@ -222,7 +223,7 @@ def _raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, str
         else:
             sql = ""
         if sql:
-            last = con.execute(sql).fetchone()[0]
+            last = scalar(con, sql)
         when = _load_time(last) + marker if last is not None else ""
         result.append((schema, table, rows, when))
     return result
@@ -231,10 +232,11 @@ def _raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, str
 def _identity_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Per AI tool, the share of its latest month's usage that maps to a team
     (`marts.fct_ai_identity_coverage_monthly`); nothing without that mart."""
-    exists = con.execute(
+    exists = scalar(
+        con,
         "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'fct_ai_identity_coverage_monthly'"
-    ).fetchone()[0]
+        "where table_schema = 'marts' and table_name = 'fct_ai_identity_coverage_monthly'",
+    )
     if not exists:
         return []
     rows = con.execute(
@@ -254,13 +256,14 @@ def _identity_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _coverage_lines(con: duckdb.DuckDBPyConnection, loaded_sources: set[str]) -> list[str] | None:
     """The "What you can see" section from `marts.fct_data_coverage`, None without it."""
-    exists = con.execute(
+    exists = scalar(
+        con,
         "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'fct_data_coverage'"
-    ).fetchone()[0]
+        "where table_schema = 'marts' and table_name = 'fct_data_coverage'",
+    )
     if not exists:
         return None
-    month = con.execute("select max(month_start) from marts.fct_data_coverage").fetchone()[0]
+    month = scalar(con, "select max(month_start) from marts.fct_data_coverage")
     if month is None:
         return ["", "What you can see: marts.fct_data_coverage is empty."]
     rows = con.execute(

@@ -153,6 +153,7 @@ def dbt(
     extra_env: Mapping[str, str] | None = None,
 ) -> None:
     """Run a dbt command in the project; raise with dbt's own output when it fails."""
+    args = list(args)  # read three times below: a generator would be spent after the first
     executable = Path(sys.executable).with_name("dbt")
     command = [str(executable) if executable.exists() else "dbt", *args]
     env = dbt_env(db_path)

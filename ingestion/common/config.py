@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,10 @@ def source_setting(source: str, key: str, *, secret: bool = False) -> Any:
     import dlt
 
     accessor = dlt.secrets if secret else dlt.config
-    value = accessor.get(f"sources.{source}.{key}")
+    # dlt types `get` without `expected_type` as returning no value at all (an unsolved
+    # type variable): any value it may return, as the lookup does
+    get: Callable[[str], Any] = accessor.get
+    value = get(f"sources.{source}.{key}")
     return None if value is None or value == "" else value
 
 

@@ -64,6 +64,7 @@ from ingestion.common.errors import (
     ValidationFailedError,
 )
 from ingestion.common.lock import warehouse_lock
+from ingestion.common.sql import scalar
 
 if TYPE_CHECKING:
     from ingestion.common.validation import Failure, TableSuite, ValidationReport
@@ -317,10 +318,7 @@ def _row_counts(db: Path, dataset: str) -> dict[str, int]:
             ).fetchall()
             if not row[0].startswith("_dlt")
         ]
-        return {
-            name: con.execute(f'select count(*) from "{dataset}"."{name}"').fetchone()[0]
-            for name in names
-        }
+        return {name: scalar(con, f'select count(*) from "{dataset}"."{name}"') for name in names}
 
 
 def _changes(
@@ -347,10 +345,11 @@ def _changes(
             written = None
             if "_dlt_load_id" in columns and table in after and ids:
                 marks = ", ".join("?" for _ in ids)
-                written = con.execute(
+                written = scalar(
+                    con,
                     f'select count(*) from "{dataset}"."{table}" where _dlt_load_id in ({marks})',
                     ids,
-                ).fetchone()[0]
+                )
             disposition = get_write_disposition(tables, table) if table in tables else "append"
             changes[table] = TableChange(
                 table,

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from dlt.common.schema.typing import TSchemaTables
 from dlt.common.schema.utils import get_root_table, get_write_disposition
 from dlt.extract.items_transform import ItemTransform
 from dlt.extract.resource import DltResource
@@ -43,6 +44,7 @@ from dlt.extract.resource import DltResource
 from ingestion.common.config import dataset_name
 from ingestion.common.errors import IngestionError
 from ingestion.common.records import parse_timestamp
+from ingestion.common.sql import scalar
 from ingestion.common.validation import (
     LATEST,
     QUARANTINE_LIMIT,
@@ -103,7 +105,7 @@ class Candidate:
     """An in-memory DuckDB whose `raw_<source>.<table>` views are the tables after the load."""
 
     def __init__(
-        self, db: Path, source: str, tables: Mapping[str, Any], files: Mapping[str, list[Path]]
+        self, db: Path, source: str, tables: TSchemaTables, files: Mapping[str, list[Path]]
     ) -> None:
         self.source = source
         self.schema = dataset_name(source)
@@ -142,7 +144,9 @@ class Candidate:
         has_old = table in self.existing
         if not has_new and not has_old:
             return
-        root = get_root_table(self.tables, table)["name"]
+        root = get_root_table(self.tables, table).get("name")
+        if root is None:  # dlt names every table of a schema: a broken schema, not data
+            raise IngestionError(f"{self.source}: the dlt schema has no root table for {table!r}")
         disposition = get_write_disposition(self.tables, table)
         root_has_new = root in self.files
         if not root_has_new and not has_new:
@@ -244,10 +248,11 @@ def clock_failures(
             ).fetchall()
             if not rows:
                 continue
-            failing = candidate.con.execute(
+            failing = scalar(
+                candidate.con,
                 f"select count(*) from {candidate.package(table)} where {_q(column)} > ?",
                 [latest],
-            ).fetchone()[0]
+            )
             records = tuple((_key(row[:-1]), row[-1]) for row in rows)
             failures.append(
                 Failure(

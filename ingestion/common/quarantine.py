@@ -28,6 +28,7 @@ import duckdb
 
 from ingestion.common.config import dataset_name
 from ingestion.common.errors import IngestionError
+from ingestion.common.sql import scalar
 
 META_SCHEMA = "raw_meta"
 RUNS_TABLE = "validation_runs"
@@ -162,11 +163,12 @@ def latest_runs(db: Path) -> dict[str, ValidationRun]:
     if not db.exists():
         return {}
     with duckdb.connect(str(db), read_only=True) as con:
-        found = con.execute(
+        found = scalar(
+            con,
             "select count(*) from information_schema.tables "
             "where table_schema = ? and table_name = ?",
             [META_SCHEMA, RUNS_TABLE],
-        ).fetchone()[0]
+        )
         if not found:
             return {}
         rows = con.execute(
@@ -196,17 +198,16 @@ def interrupted_loads(db: Path) -> list[ValidationRun]:
     with duckdb.connect(str(db), read_only=True) as con:
         for run in runs:
             schema = dataset_name(run.source)
-            has_loads = con.execute(
+            has_loads = scalar(
+                con,
                 "select count(*) from information_schema.tables "
                 "where table_schema = ? and table_name = '_dlt_loads'",
                 [schema],
-            ).fetchone()[0]
-            done = (
-                has_loads
-                and con.execute(
-                    f'select count(*) from "{schema}"._dlt_loads where load_id = ? and status = 0',
-                    [run.load_id],
-                ).fetchone()[0]
+            )
+            done = has_loads and scalar(
+                con,
+                f'select count(*) from "{schema}"._dlt_loads where load_id = ? and status = 0',
+                [run.load_id],
             )
             if not done:
                 unfinished.append(run)

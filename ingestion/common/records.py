@@ -14,11 +14,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingestion.common.errors import MalformedRecordError
 
-DLT_TYPES = {
+if TYPE_CHECKING:  # dlt's types only: importing dlt here costs most of a second
+    from dlt.common.data_types.typing import TDataType
+    from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
+
+DLT_TYPES: dict[str, TDataType] = {
     "text": "text",
     "bigint": "bigint",
     "double": "double",
@@ -144,10 +148,10 @@ class TableSpec:
     #: columns kept as they are (e.g. lists that dlt turns into child tables)
     nested: tuple[str, ...] = field(default=())
 
-    def column_hints(self) -> dict[str, dict[str, Any]]:
-        hints: dict[str, dict[str, Any]] = {}
+    def column_hints(self) -> TTableSchemaColumns:
+        hints: TTableSchemaColumns = {}
         for col in self.columns:
-            hint: dict[str, Any] = {"data_type": DLT_TYPES[col.type], "nullable": not col.required}
+            hint: TColumnSchema = {"data_type": DLT_TYPES[col.type], "nullable": not col.required}
             if col.type == "decimal":
                 hint["precision"] = 18
                 hint["scale"] = 4

@@ -129,7 +129,8 @@ def shape_record(record: Any) -> dict[str, Any]:
     """A report record: actor id, flattened metrics and the shaped model breakdown."""
     if not isinstance(record, Mapping):
         return DAILY_USAGE.shape(record)  # raises: not an object
-    actor = record.get("actor") if isinstance(record.get("actor"), Mapping) else {}
+    given = record.get("actor")
+    actor = given if isinstance(given, Mapping) else {}
     actor_id = actor.get("email_address") or actor.get("api_key_name")
     prepared = {
         **record,

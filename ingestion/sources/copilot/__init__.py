@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 import dlt
-from dlt.extract.hints import make_nested_hints
+from dlt.common.typing import TTableNames
+from dlt.extract.hints import TResourceNestedHints, make_nested_hints
 from dlt.sources import DltResource
 
 from ingestion.common.errors import SourceError
@@ -54,7 +55,7 @@ from ingestion.sources.copilot.settings import (
 __all__ = ["NAME", "SUITES", "source"]
 
 
-def _nested_hints(breakdowns: dict[str, TableSpec]) -> dict[str, Any]:
+def _nested_hints(breakdowns: dict[str, TableSpec]) -> dict[TTableNames, TResourceNestedHints]:
     return {
         field: make_nested_hints(columns=spec.column_hints()) for field, spec in breakdowns.items()
     }

@@ -174,9 +174,10 @@ def list_tags(repo_path: Path, repository: str) -> list[dict[str, Any]]:
         elif kind == "tag" and peeled_kind == "commit":  # annotated (git >= 2.44 peels fully)
             target, tagged_at = peeled_sha, tagger_date or peeled_date
         elif kind == "tag" and peeled_kind == "tag":  # a tag of a tag (older git peels once)
-            target = _peel(repo_path, sha)
-            if target is None:
+            peeled = _peel(repo_path, sha)
+            if peeled is None:
                 continue
+            target = peeled
             tagged_at = tagger_date or git(repo_path, "log", "-1", "--format=%cI", target).strip()
         else:
             continue  # tags of trees or blobs are not releases

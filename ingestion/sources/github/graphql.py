@@ -106,6 +106,14 @@ def graphql_url_for(base_url: str) -> str:
 
 
 # -- node -> REST item ----------------------------------------------------------------------
+def rest_enum(names: Mapping[str, str], value: Any) -> Any:
+    """A GraphQL enum value as REST spells it: `names`' entry, else lower-cased (a value
+    that is not text stays as it is, for `TableSpec.shape` to report)."""
+    if not isinstance(value, str):
+        return value
+    return names.get(value, value.lower())
+
+
 def _obj(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -166,7 +174,7 @@ def rest_file(node: Any) -> Any:
     change = node.get("changeType")
     return {
         "filename": node.get("path"),
-        "status": FILE_STATUS.get(change, change.lower() if isinstance(change, str) else change),
+        "status": rest_enum(FILE_STATUS, change),
         "additions": additions,
         "deletions": deletions,
         "changes": changes,
@@ -202,7 +210,7 @@ def rest_pull(node: Any) -> Any:
     return {
         "id": node.get("fullDatabaseId"),
         "number": node.get("number"),
-        "state": PR_STATE.get(state, state.lower() if isinstance(state, str) else state),
+        "state": rest_enum(PR_STATE, state),
         "draft": node.get("isDraft"),
         "title": node.get("title"),
         "body": node.get("body") or None,
@@ -323,7 +331,7 @@ def rest_deployment_status(node: Any) -> Any:
     state = node.get("state")
     return {
         "id": database_id(node.get("id"), "DeploymentStatus", "DES"),
-        "state": DEPLOYMENT_STATE.get(state, state.lower() if isinstance(state, str) else state),
+        "state": rest_enum(DEPLOYMENT_STATE, state),
         "environment": node.get("environment"),
         "created_at": node.get("createdAt"),
     }

@@ -141,10 +141,10 @@ class RepoCursor:
 
 
 # -- record preparation ---------------------------------------------------------------------
-def with_repo(item: Mapping[str, Any], repo: str, **extra: Any) -> dict[str, Any]:
+def with_repo(item: Any, repo: str, **extra: Any) -> Any:
     """A copy of a vendor record carrying the repository (and any extra) the URL implied."""
     if not isinstance(item, Mapping):
-        return item  # type: ignore[return-value]  # TableSpec.shape reports it
+        return item  # not a record: TableSpec.shape reports it
     return {**item, "repository_full_name": repo, **extra}
 
 

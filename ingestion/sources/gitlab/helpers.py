@@ -80,7 +80,7 @@ class GitLabClient(ApiClient):
         keyset pagination); a page that is not a JSON list fails naming path and page.
         """
         next_url: str | None = path
-        next_params = dict(params or {})
+        next_params: dict[str, Any] | None = dict(params or {})
         page = 0
         while next_url:
             page += 1
