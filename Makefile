@@ -19,13 +19,14 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_LOG_LEVEL_FILE ?= info
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql typecheck governance semantic pytest docs bench bench-git lock clean \
+.PHONY: help setup demo test lint lint-python lint-sql lint-macros typecheck governance semantic pytest docs bench bench-git lock clean \
 	report report-png export browser
 
 help:
 	@echo "make demo   - install, generate the demo company, ingest, validate, build, print the scorecard"
 	@echo "make test   - install, then the static checks (make lint) and pytest (incl. a full dbt build)"
 	@echo "make lint   - the static checks only (ruff, mypy, dbt-bouncer, sqlfluff, MetricFlow)"
+	@echo "make lint-macros - sqlfluff over the SQL the macros generate (not in make lint yet)"
 	@echo "make docs   - dbt docs on localhost:8080"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make report - the HTML report from the marts (reports/ai_roi_report.html)"
@@ -68,6 +69,14 @@ lint-sql: setup
 	@echo "==> sqlfluff (dbt templater)"
 	@tmp=$$(mktemp -d) && AI_ROI_DUCKDB_PATH=$$tmp/lint.duckdb \
 		$(BIN)/sqlfluff lint models analyses tests/dbt --processes 2; \
+		rc=$$?; rm -rf $$tmp; exit $$rc
+
+# The SQL the macros generate, where the models call them (.sqlfluff-macros says why).
+# Not in `make lint` yet: 195 findings to fix in the macros first (README, Design decisions).
+lint-macros: setup
+	@echo "==> sqlfluff over the macros' output (call sites, templated code included)"
+	@tmp=$$(mktemp -d) && AI_ROI_DUCKDB_PATH=$$tmp/lint.duckdb \
+		$(BIN)/sqlfluff lint models analyses tests/dbt --config .sqlfluff-macros --processes 2; \
 		rc=$$?; rm -rf $$tmp; exit $$rc
 
 # MetricFlow semantic layer: validate the semantic models, metrics and saved queries.

@@ -1,6 +1,7 @@
 """GitHub fetching: per-thread API clients, per-repository cursors and record preparation.
 
-Everything vendor-specific lives here; `__init__.py` only wires these into dlt resources.
+Shared by the resource families (`repositories.py`, `pulls.py`, `deployments.py`,
+`actions.py`, `releases.py`, `issues.py`); `__init__.py` only wires them into dlt resources.
 """
 
 from __future__ import annotations
