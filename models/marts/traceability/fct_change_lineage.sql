@@ -18,8 +18,11 @@
     - lineage_reaches: the last link of the unbroken chain merge -> deployment -> feature
       -> launch -> kpi (a PR that was never deployed stops at 'merge', even when its
       feature launched).
-    Team-level only: the author's team (people_flow_team_name) and the repository's
-    owner team; no person identifier.
+    Restricted (schema `restricted`, README: Design decisions, "One privacy rule"): one row
+    per PR is person-level data, so BI tools read the aggregate fct_change_lineage_team_weekly
+    instead, and `make export` leaves this model out. It holds no name, login or e-mail:
+    the author is the pseudonymous author_id only, with the author's team
+    (people_flow_team_name) and the repository's owner team.
 -#}
 {%- set kpi_metric = var('lineage_kpi_metric_name', 'revenue') -%}
 with
@@ -90,6 +93,7 @@ joined as (
         pull_requests.pull_request_id,
         pull_requests.repository_full_name,
         pull_requests.pull_number,
+        pull_requests.author_id,
         pull_requests.people_flow_team_name,
         pull_requests.owner_team_name,
         pull_requests.is_ai_assisted,
@@ -138,6 +142,7 @@ final as (
         cast(deployment_id as {{ dbt.type_string() }}) as deployment_id,
         cast(work_item_key as {{ dbt.type_string() }}) as work_item_key,
         cast(feature_key as {{ dbt.type_string() }}) as feature_key,
+        cast(author_id as {{ dbt.type_string() }}) as author_id,
 
         ---------- teams
         cast(people_flow_team_name as {{ dbt.type_string() }}) as people_flow_team_name,
