@@ -1,12 +1,14 @@
 {#-
     The headline metrics of the AI-vs-control comparison (docs/metrics.md, "Impact: AI-enabled
     vs control"), defined once for fct_impact_observations_team_weekly (which metrics are
-    person-derived, hence dropped for suppressed team-weeks) and fct_did_estimates (label,
+    person-derived) and fct_did_estimates (label,
     unit, which direction is an improvement, how to print it).
       metric_name        key in both marts
       label / unit       plain-language wording of the interpretation column
       lower_is_better    true: a negative DiD is an improvement
-      is_person_derived  true: the team-week is dropped when it is privacy-suppressed
+      is_person_derived  true: its team-week value rests on people, so it is null (no
+                         observation) unless var('min_group_size') distinct people stand
+                         behind it (suppress_small_cell, applied where the value is computed)
       display_scale      multiplier for printing (rates print in percentage points)
       display_decimals   decimals printed in the interpretation
       requires_deployment_history  true: the metric needs the deployment that shipped the

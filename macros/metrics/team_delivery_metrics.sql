@@ -165,6 +165,9 @@ flow_metrics as (
         {{ team_col if not by_team else 'people_flow_team_name' }} as team_name,
         {{ period('merged_at') }} as period_start,
         count(*) as merged_pull_requests,
+        count(distinct author_id) as pull_request_authors,
+        count(distinct case when is_ai_assisted then author_id end) as ai_assisted_pull_request_authors,
+        count(distinct case when not is_ai_assisted then author_id end) as not_ai_assisted_pull_request_authors,
         sum(case when is_ai_assisted then 1 else 0 end) as ai_assisted_merged_pull_requests,
         sum(case when not was_reviewed_before_merge then 1 else 0 end) as merged_without_review,
         {{ median('cycle_time_hours') }} as cycle_time_median_hours,
@@ -186,6 +189,7 @@ review_queue_candidates as (
     select
         people_flow_team_name,
         pull_request_id,
+        author_id,
         created_at,
         pr_size_lines,
         queue_until_at
@@ -193,6 +197,7 @@ review_queue_candidates as (
         select
             people_flow_team_name,
             pull_request_id,
+            author_id,
             created_at,
             pr_size_lines,
             least(
@@ -210,6 +215,7 @@ review_queue as (
         spine.team_name,
         spine.period_start,
         count(review_queue_candidates.pull_request_id) as review_queue_pull_requests,
+        count(distinct review_queue_candidates.author_id) as review_queue_authors,
         {{ median(hours_between('review_queue_candidates.created_at', 'spine.period_end_at')) }} as review_queue_median_age_hours,
         sum(review_queue_candidates.pr_size_lines) as review_queue_lines
     from spine
@@ -228,7 +234,11 @@ joined as (
         {{ phase_of('spine.period_start', 'spine.reference_date') }} as phase,
         coalesce(headcount.rostered_members, 0) as rostered_members,
         coalesce(headcount.engineer_weeks, 0) as engineer_weeks,
-        coalesce(headcount.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        coalesce(flow_metrics.pull_request_authors, 0) as pull_request_authors,
+        coalesce(flow_metrics.ai_assisted_pull_request_authors, 0) as ai_assisted_pull_request_authors,
+        coalesce(flow_metrics.not_ai_assisted_pull_request_authors, 0) as not_ai_assisted_pull_request_authors,
+        coalesce(review_queue.review_queue_authors, 0) as review_queue_authors,
+        {{ is_small_cell('flow_metrics.pull_request_authors') }} as is_suppressed,
         coalesce(deployment_metrics.production_deployments, 0) as production_deployments,
         coalesce(deployment_metrics.successful_deployments, 0) as successful_deployments,
         coalesce(deployment_metrics.deploy_days, 0) as deploy_days,
@@ -328,14 +338,22 @@ with_tiers as (
     ('change_failure_rate_tier', dbt.type_string()), ('time_to_restore_tier', dbt.type_string()),
 ] %}
 {%- set people_columns = [
-    ('merged_pull_requests', 'bigint'), ('pr_throughput_per_engineer_week', type_double()),
-    ('ai_assisted_merged_pull_requests', 'bigint'), ('ai_assisted_pr_share', type_double()),
-    ('merged_without_review', 'bigint'), ('share_merged_without_review', type_double()),
-    ('cycle_time_median_hours', type_double()), ('coding_median_hours', type_double()),
-    ('pickup_median_hours', type_double()), ('review_median_hours', type_double()),
-    ('deploy_median_hours', type_double()), ('median_pr_size_ai_assisted', type_double()),
-    ('median_pr_size_not_ai_assisted', type_double()), ('review_queue_pull_requests', 'bigint'),
-    ('review_queue_median_age_hours', type_double()), ('review_queue_lines', 'bigint'),
+    ('merged_pull_requests', 'bigint', 'pull_request_authors'),
+    ('pr_throughput_per_engineer_week', type_double(), 'pull_request_authors'),
+    ('ai_assisted_merged_pull_requests', 'bigint', 'pull_request_authors'),
+    ('ai_assisted_pr_share', type_double(), 'pull_request_authors'),
+    ('merged_without_review', 'bigint', 'pull_request_authors'),
+    ('share_merged_without_review', type_double(), 'pull_request_authors'),
+    ('cycle_time_median_hours', type_double(), 'pull_request_authors'),
+    ('coding_median_hours', type_double(), 'pull_request_authors'),
+    ('pickup_median_hours', type_double(), 'pull_request_authors'),
+    ('review_median_hours', type_double(), 'pull_request_authors'),
+    ('deploy_median_hours', type_double(), 'pull_request_authors'),
+    ('median_pr_size_ai_assisted', type_double(), 'ai_assisted_pull_request_authors'),
+    ('median_pr_size_not_ai_assisted', type_double(), 'not_ai_assisted_pull_request_authors'),
+    ('review_queue_pull_requests', 'bigint', 'review_queue_authors'),
+    ('review_queue_median_age_hours', type_double(), 'review_queue_authors'),
+    ('review_queue_lines', 'bigint', 'review_queue_authors'),
 ] %}
 
 final as (
@@ -347,13 +365,17 @@ final as (
         cast(rostered_members as bigint) as rostered_members,
         cast(engineer_weeks as bigint) as engineer_weeks,
         is_suppressed,
+        {%- for column in ['pull_request_authors', 'ai_assisted_pull_request_authors', 'not_ai_assisted_pull_request_authors', 'review_queue_authors'] %}
+        cast({{ column }} as bigint) as {{ column }},
+        {%- endfor %}
         -- delivery (owner team): not person-derived, never suppressed
         {%- for column, data_type in delivery_columns %}
         cast({{ column }} as {{ data_type }}) as {{ column }},
         {%- endfor %}
-        -- people flow (author team): person-derived, nulled below var('min_group_size')
-        {%- for column, data_type in people_columns %}
-        cast(case when is_suppressed then null else {{ column }} end as {{ data_type }}) as {{ column }}
+        -- people flow (author team): person-derived, null unless var('min_group_size')
+        -- distinct authors stand behind the cell (suppress_small_cell)
+        {%- for column, data_type, people in people_columns %}
+        cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }}
         {{- "," if not loop.last }}
         {%- endfor %}
     from with_tiers

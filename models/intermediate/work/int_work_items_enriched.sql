@@ -145,6 +145,7 @@ final as (
         issues.project_key,
         issues.epic_key,
         ownership.team_name,
+        issues.assignee_id,
 
         ---------- strings
         issues.issue_type,

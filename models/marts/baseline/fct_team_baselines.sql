@@ -176,7 +176,8 @@ final as (
         coalesce(delivery.production_deployments, 0) as production_deployments,
         coalesce(lead_time.deployed_pull_requests, 0) as deployed_pull_requests,
         coalesce(perception.survey_responses, 0) as survey_responses,
-        coalesce(engineer_weeks.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        coalesce(engineer_weeks.rostered_members, 0) as rostered_members,
+        {{ is_small_cell('engineer_weeks.rostered_members') }} as is_suppressed,
         -- engineering
         {{ safe_divide('flow.merged_pull_requests', 'engineer_weeks.engineer_weeks') }} as pr_throughput_per_engineer_week,
         flow.cycle_time_median_hours,
@@ -214,12 +215,13 @@ typed as (
                           'deployed_pull_requests', 'survey_responses'] %}
             cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
+        cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
         {%- for column in ['pr_throughput_per_engineer_week', 'cycle_time_median_hours', 'lead_time_median_hours',
                           'deployments_per_week', 'deploy_days_per_week', 'change_failure_rate', 'rework_rate',
                           'code_churn_rate'] %}
             {%- if column in ['pr_throughput_per_engineer_week', 'cycle_time_median_hours'] %}
-                cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+                cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
             {%- else %}
                 cast({{ column }} as {{ type_double() }}) as {{ column }},
             {%- endif %}
@@ -227,7 +229,7 @@ typed as (
         cost_per_transaction_usd,
         cast(error_rate as {{ type_double() }}) as error_rate,
         {%- for column in ['friction_score_mean', 'satisfaction_score_mean', 'ai_trust_score_mean'] %}
-            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            cast({{ suppress_small_cell(column, 'survey_responses') }} as {{ type_double() }}) as {{ column }},
         {%- endfor %}
         is_verifiable
     from final

@@ -130,7 +130,7 @@ joined as (
             as baseline_effort_hours_per_pr,
         case when impact_hours_saved.team_name is null then 0 else impact_hours_saved.hours_saved end as hours_saved,
         coalesce(int_team_headcount_monthly.rostered_members, 0) as rostered_members,
-        coalesce(int_team_headcount_monthly.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed
+        coalesce(int_team_headcount_monthly.is_below_min_group_size, true) as is_suppressed
     from impact_capacity
     left join impact_pull_requests
         on impact_capacity.team_name = impact_pull_requests.team_name
@@ -171,11 +171,11 @@ final as (
         is_baseline_verifiable,
         cast('{{ method }}' as {{ dbt.type_string() }}) as hours_saved_method,
         cast(engineer_weeks as {{ type_double() }}) as engineer_weeks,
-        cast(case when is_suppressed then null else merged_pull_requests end as bigint) as merged_pull_requests,
+        cast({{ suppress_small_cell('merged_pull_requests', 'rostered_members') }} as bigint) as merged_pull_requests,
         {%- for column in [
             'pr_throughput_per_engineer_week', 'baseline_pr_throughput_per_engineer_week',
         ] %}
-            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
         {%- endfor %}
         cast(baseline_merged_pull_requests as bigint) as baseline_merged_pull_requests,
         {%- set hour_columns = [
@@ -183,9 +183,9 @@ final as (
             'throughput_gain_hours', 'leakage_hours',
         ] %}
         {%- for column in hour_columns %}
-            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
         {%- endfor %}
-        cast(case when is_suppressed then null else reinvestment_rate end as {{ type_double() }}) as reinvestment_rate
+        cast({{ suppress_small_cell('reinvestment_rate', 'rostered_members') }} as {{ type_double() }}) as reinvestment_rate
     from leakage
 )
 

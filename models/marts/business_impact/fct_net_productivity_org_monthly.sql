@@ -88,28 +88,27 @@ final as (
     select
         cast(paid_back.month_start as date) as month_start,
         cast(coalesce(headcount.rostered_members, 0) as bigint) as rostered_members,
-        coalesce(headcount.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        {{ is_small_cell('headcount.rostered_members') }} as is_suppressed,
         baselines.is_baseline_verifiable,
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
         cast(paid_back.teams_with_hours_saved as bigint) as teams_with_hours_saved,
-        {%- set suppressed = 'coalesce(headcount.rostered_members, 0) < ' ~ var('min_group_size') %}
-        cast(case when {{ suppressed }} then null else paid_back.hours_saved end as {{ type_double() }}) as hours_saved,
-        cast(case when {{ suppressed }} then null else paid_back.value_of_hours_saved_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.hours_saved', 'headcount.rostered_members') }} as {{ type_double() }}) as hours_saved,
+        cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', 'headcount.rostered_members') }} as decimal(18, 2))
             as value_of_hours_saved_usd,
         cast(paid_back.licence_cost_usd as decimal(18, 2)) as licence_cost_usd,
         cast(paid_back.ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
         cast({{ safe_divide('paid_back.ai_total_cost_usd', 'paid_back.licence_cost_usd') }} as {{ type_double() }})
             as tco_to_licence_ratio,
-        cast(case when {{ suppressed }} then null else paid_back.net_productivity_gain_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', 'headcount.rostered_members') }} as decimal(18, 2))
             as net_productivity_gain_usd,
-        cast(case when {{ suppressed }} then null else paid_back.cumulative_value_of_hours_saved_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', 'headcount.rostered_members') }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
-        cast(case when {{ suppressed }} then null else paid_back.cumulative_net_productivity_gain_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', 'headcount.rostered_members') }} as decimal(18, 2))
             as cumulative_net_productivity_gain_usd,
-        cast(case when {{ suppressed }} then null else paid_back.roi end as {{ type_double() }}) as roi,
-        cast(case when {{ suppressed }} then null else paid_back.payback_month end as date) as payback_month,
-        case when {{ suppressed }} then null else coalesce(paid_back.month_start = paid_back.payback_month, false) end
+        cast({{ suppress_small_cell('paid_back.roi', 'headcount.rostered_members') }} as {{ type_double() }}) as roi,
+        cast({{ suppress_small_cell('paid_back.payback_month', 'headcount.rostered_members') }} as date) as payback_month,
+        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', 'headcount.rostered_members') }}
             as is_payback_month
     from paid_back
     cross join baselines

@@ -70,24 +70,23 @@ final as (
         cast(int_teams.cohort as {{ dbt.type_string() }}) as cohort,
         cast({{ phase_of('paid_back.month_start', 'int_teams.reference_date') }} as {{ dbt.type_string() }}) as phase,
         cast(coalesce(int_team_headcount_monthly.rostered_members, 0) as bigint) as rostered_members,
-        coalesce(int_team_headcount_monthly.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        coalesce(int_team_headcount_monthly.is_below_min_group_size, true) as is_suppressed,
         coalesce(fct_team_baselines.is_verifiable, false) as is_baseline_verifiable,
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
-        {%- set suppressed = 'coalesce(int_team_headcount_monthly.rostered_members, 0) < ' ~ var('min_group_size') %}
-        cast(case when {{ suppressed }} then null else paid_back.hours_saved end as {{ type_double() }}) as hours_saved,
-        cast(case when {{ suppressed }} then null else paid_back.value_of_hours_saved_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.hours_saved', 'int_team_headcount_monthly.rostered_members') }} as {{ type_double() }}) as hours_saved,
+        cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
             as value_of_hours_saved_usd,
         cast(paid_back.ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
-        cast(case when {{ suppressed }} then null else paid_back.net_productivity_gain_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
             as net_productivity_gain_usd,
-        cast(case when {{ suppressed }} then null else paid_back.cumulative_value_of_hours_saved_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
-        cast(case when {{ suppressed }} then null else paid_back.cumulative_net_productivity_gain_usd end as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
             as cumulative_net_productivity_gain_usd,
-        cast(case when {{ suppressed }} then null else paid_back.roi end as {{ type_double() }}) as roi,
-        cast(case when {{ suppressed }} then null else paid_back.payback_month end as date) as payback_month,
-        case when {{ suppressed }} then null else coalesce(paid_back.month_start = paid_back.payback_month, false) end
+        cast({{ suppress_small_cell('paid_back.roi', 'int_team_headcount_monthly.rostered_members') }} as {{ type_double() }}) as roi,
+        cast({{ suppress_small_cell('paid_back.payback_month', 'int_team_headcount_monthly.rostered_members') }} as date) as payback_month,
+        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', 'int_team_headcount_monthly.rostered_members') }}
             as is_payback_month
     from paid_back
     left join int_teams on paid_back.team_name = int_teams.team_name

@@ -22,11 +22,12 @@
     - median task effort of work items done in the week (int_work_items_enriched);
     - median size of PRs merged in the week (int_pull_requests_with_cycle_stages);
     - cost per transaction = operating cost / transactions of the week (int_ops_transactions_daily);
-    - mean friction and satisfaction of the survey responses of the week (int_survey_responses),
-      only for team-weeks with at least var('min_group_size') responses (a mean of fewer
-      answers is close to one person's answer);
-    - person-derived metrics (macro impact_headline_metrics) are dropped for team-weeks
-      with fewer than var('min_group_size') rostered humans (is_suppressed);
+    - mean friction and satisfaction of the survey responses of the week (int_survey_responses);
+    - privacy: each person-derived value is null, so no observation, unless at least
+      var('min_group_size') distinct people stand behind it (suppress_small_cell): PR
+      throughput and cycle time come suppressed by authors from fct_delivery_team_weekly,
+      median task effort by distinct assignees, median PR size by distinct authors, the
+      survey means by responses (anonymous, one per respondent);
     - deployment-dependent metrics (cycle time, lead time, change failure and rework rate)
       are dropped for team-weeks before the team's first observed production deployment:
       PRs merged before a repository's deployment history begins are all "deployed" by
@@ -34,9 +35,7 @@
     - a team-week without a value (no deployment, no done task, ...) is no observation.
 -#}
 {%- set metrics = impact_headline_metrics() -%}
-{%- set person_derived = metrics | selectattr('is_person_derived') | map(attribute='metric_name') | list -%}
 {%- set deployment_dependent = metrics | selectattr('requires_deployment_history') | map(attribute='metric_name') | list -%}
-{%- set person_derived_list = "'" ~ person_derived | join("', '") ~ "'" -%}
 {%- set deployment_dependent_list = "'" ~ deployment_dependent | join("', '") ~ "'" -%}
 {#- where each headline metric's team-week value comes from: CTE below, column, model -#}
 {%- set metric_sources = {
@@ -102,7 +101,6 @@ team_weeks as (
         delivery_weekly.week_start,
         delivery_weekly.cohort,
         delivery_weekly.phase,
-        delivery_weekly.is_suppressed,
         coalesce(delivery_weekly.week_start >= deployment_history.first_deployment_week_start, false) as has_deployment_history
     from delivery_weekly
     left join deployment_history on delivery_weekly.team_name = deployment_history.team_name
@@ -112,7 +110,7 @@ task_effort as (
     select
         team_name,
         {{ week_start('done_at') }} as week_start,
-        {{ median('task_effort_hours') }} as task_effort_median_hours
+        {{ suppress_small_cell(median('task_effort_hours'), 'count(distinct assignee_id)') }} as task_effort_median_hours
     from work_items
     where is_done and team_name is not null
     group by 1, 2
@@ -122,7 +120,7 @@ pr_size as (
     select
         people_flow_team_name as team_name,
         {{ week_start('merged_at') }} as week_start,
-        {{ median('pr_size_lines') }} as pr_size_median_lines
+        {{ suppress_small_cell(median('pr_size_lines'), 'count(distinct author_id)') }} as pr_size_median_lines
     from pull_requests
     where is_merged and people_flow_team_name is not null
     group by 1, 2
@@ -141,12 +139,10 @@ perception as (
     select
         team_name,
         {{ week_start('response_date') }} as week_start,
-        avg(friction_score) as friction_score_mean,
-        avg(satisfaction_score) as satisfaction_score_mean
+        {{ suppress_small_cell('avg(friction_score)', 'count(friction_score)') }} as friction_score_mean,
+        {{ suppress_small_cell('avg(satisfaction_score)', 'count(satisfaction_score)') }} as satisfaction_score_mean
     from surveys
     group by 1, 2
-    -- a mean of fewer answers than the privacy group size is close to one person's answer
-    having count(*) >= {{ var('min_group_size') }}
 ),
 
 metric_values as (
@@ -188,10 +184,6 @@ observations as (
         metric_values.metric_value is not null
         and team_weeks.cohort in ('treatment', 'control')
         and team_weeks.phase in ('pre_baseline', 'baseline', 'adoption', 'impact')
-        and not (
-            team_weeks.is_suppressed
-            and metric_values.metric_name in ({{ person_derived_list }})
-        )
         and not (
             not team_weeks.has_deployment_history
             and metric_values.metric_name in ({{ deployment_dependent_list }})

@@ -22,7 +22,12 @@
       override_rate_source is always `one_minus_acceptance_rate` today;
     - ai_assisted_pr_share from fct_delivery_team_weekly (PR author's team at creation);
     - ai_trust_score: mean survey ai_trust_score of responses dated in the week.
-    Person-derived columns are null when is_suppressed (roster below var('min_group_size')).
+    Each person-derived cell is null unless at least var('min_group_size') distinct people
+    stand behind it (suppress_small_cell): rostered_members for the seat columns (seat
+    holders are rostered people; is_suppressed is int_team_headcount_weekly's
+    is_below_min_group_size, the same rule), usage_users for
+    telemetry, pull_request_authors for PRs, ai_trust_responses (anonymous responses, one
+    per respondent) for the trust score.
 -#}
 with
 
@@ -71,6 +76,7 @@ usage as (
         team_name,
         {{ week_start('usage_date') }} as week_start,
         count(distinct case when is_active then person_id end) as active_users,
+        count(distinct person_id) as usage_users,
         sum(suggestions_shown) as suggestions_shown,
         sum(suggestions_accepted) as suggestions_accepted,
         sum(lines_suggested) as lines_suggested,
@@ -97,7 +103,8 @@ joined as (
         int_teams.cohort,
         {{ phase_of('int_team_headcount_weekly.week_start', 'int_teams.reference_date') }} as phase,
         int_team_headcount_weekly.rostered_members,
-        int_team_headcount_weekly.rostered_members < {{ var('min_group_size') }} as is_suppressed,
+        int_team_headcount_weekly.is_below_min_group_size as is_suppressed,
+        coalesce(usage.usage_users, 0) as usage_users,
         coalesce(usage.active_users, 0) as active_users,
         coalesce(seats.seats_assigned, 0) as seats_assigned,
         case when seats.team_name is null then 0 else seats.seats_active_30d end as seats_active_30d,
@@ -108,6 +115,7 @@ joined as (
         coalesce(usage.suggestions_accepted, 0) as suggestions_accepted,
         coalesce(usage.lines_suggested, 0) as lines_suggested,
         coalesce(usage.lines_accepted, 0) as lines_accepted,
+        coalesce(fct_delivery_team_weekly.pull_request_authors, 0) as pull_request_authors,
         fct_delivery_team_weekly.merged_pull_requests,
         fct_delivery_team_weekly.ai_assisted_merged_pull_requests,
         coalesce(surveys.ai_trust_responses, 0) as ai_trust_responses,
@@ -163,30 +171,41 @@ final as (
         cast(phase as {{ dbt.type_string() }}) as phase,
         cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
-        {%- for column in ['active_users', 'seats_assigned', 'seats_active_30d', 'idle_seats', 'weekly_active_seats'] %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
+        {%- for column in ['usage_users', 'pull_request_authors', 'ai_trust_responses'] %}
+            cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
-        cast(case when is_suppressed then null else seat_utilisation end as {{ type_double() }}) as seat_utilisation,
-        cast(case when is_suppressed then null else weekly_active_seat_share end as {{ type_double() }})
-            as weekly_active_seat_share,
-        cast(case when is_suppressed then null else adoption_stage end as {{ dbt.type_string() }}) as adoption_stage,
-        cast(case when is_suppressed then null else idle_seat_cost_usd end as decimal(18, 2)) as idle_seat_cost_usd,
-        {%- for column in ['suggestions_shown', 'suggestions_accepted'] %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
+        {%- set seats = 'rostered_members' %}
+        {%- set cells = [
+            ('active_users', 'bigint', 'usage_users'),
+            ('seats_assigned', 'bigint', seats),
+            ('seats_active_30d', 'bigint', seats),
+            ('idle_seats', 'bigint', seats),
+            ('weekly_active_seats', 'bigint', seats),
+            ('seat_utilisation', type_double(), seats),
+            ('weekly_active_seat_share', type_double(), seats),
+            ('adoption_stage', dbt.type_string(), seats),
+            ('idle_seat_cost_usd', 'decimal(18, 2)', seats),
+            ('suggestions_shown', 'bigint', 'usage_users'),
+            ('suggestions_accepted', 'bigint', 'usage_users'),
+            ('acceptance_rate', type_double(), 'usage_users'),
+            ('override_rate', type_double(), 'usage_users'),
+            ('override_rate_source', None, None),
+            ('lines_suggested', 'bigint', 'usage_users'),
+            ('lines_accepted', 'bigint', 'usage_users'),
+            ('lines_acceptance_rate', type_double(), 'usage_users'),
+            ('merged_pull_requests', 'bigint', 'pull_request_authors'),
+            ('ai_assisted_merged_pull_requests', 'bigint', 'pull_request_authors'),
+            ('ai_assisted_pr_share', type_double(), 'pull_request_authors'),
+            ('ai_trust_score', type_double(), 'ai_trust_responses'),
+        ] %}
+        {%- for column, data_type, people in cells %}
+            {%- if people is none %}
+            cast('one_minus_acceptance_rate' as {{ dbt.type_string() }}) as override_rate_source
+            {%- else %}
+            cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }}
+            {%- endif %}
+            {{- "," if not loop.last }}
         {%- endfor %}
-        cast(case when is_suppressed then null else acceptance_rate end as {{ type_double() }}) as acceptance_rate,
-        cast(case when is_suppressed then null else override_rate end as {{ type_double() }}) as override_rate,
-        cast('one_minus_acceptance_rate' as {{ dbt.type_string() }}) as override_rate_source,
-        {%- for column in ['lines_suggested', 'lines_accepted'] %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
-        {%- endfor %}
-        cast(case when is_suppressed then null else lines_acceptance_rate end as {{ type_double() }}) as lines_acceptance_rate,
-        {%- for column in ['merged_pull_requests', 'ai_assisted_merged_pull_requests'] %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
-        {%- endfor %}
-        cast(case when is_suppressed then null else ai_assisted_pr_share end as {{ type_double() }}) as ai_assisted_pr_share,
-        cast(case when is_suppressed then null else ai_trust_responses end as bigint) as ai_trust_responses,
-        cast(case when is_suppressed then null else ai_trust_score end as {{ type_double() }}) as ai_trust_score
     from staged
 )
 

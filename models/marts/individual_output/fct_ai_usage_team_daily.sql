@@ -8,7 +8,9 @@
     the generic usage file; team-level file rows count in the sums but not in active users).
     Org-level Copilot sources (organisation report, legacy metrics) have no team and are in
     fct_ai_usage_org_daily. Rates are null when their denominator is 0. Person-derived
-    columns are null when the team's roster that ISO week is below var('min_group_size').
+    columns are null unless at least var('min_group_size') distinct people have telemetry
+    rows in the cell (reporting_users; suppress_small_cell): a team-day with one Copilot user
+    is suppressed whatever the team's roster.
 -#}
 with
 
@@ -26,6 +28,7 @@ daily as (
         usage_date,
         ai_tool,
         count(distinct case when is_active then person_id end) as active_users,
+        count(distinct person_id) as reporting_users,
         max(case when is_team_level then 1 else 0 end) = 1 as has_team_level_rows,
         sum(suggestions_shown) as suggestions_shown,
         sum(suggestions_accepted) as suggestions_accepted,
@@ -44,7 +47,7 @@ rated as (
     select
         daily.*,
         coalesce(int_team_headcount_weekly.rostered_members, 0) as rostered_members,
-        coalesce(int_team_headcount_weekly.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        {{ is_small_cell('daily.reporting_users') }} as is_suppressed,
         {{ safe_divide('daily.suggestions_accepted', 'daily.suggestions_shown') }} as acceptance_rate,
         {{ safe_divide('daily.lines_accepted', 'daily.lines_suggested') }} as lines_acceptance_rate
     from daily
@@ -60,17 +63,19 @@ final as (
         cast(ai_tool as {{ dbt.type_string() }}) as ai_tool,
         cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
+        cast(reporting_users as bigint) as reporting_users,
         has_team_level_rows,
         {%- set count_columns = [
             'active_users', 'suggestions_shown', 'suggestions_accepted', 'lines_suggested', 'lines_accepted',
             'chat_sessions', 'agent_sessions', 'tokens',
         ] %}
         {%- for column in count_columns %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
+            cast({{ suppress_small_cell(column, 'reporting_users') }} as bigint) as {{ column }},
         {%- endfor %}
-        cast(case when is_suppressed then null else acceptance_rate end as {{ type_double() }}) as acceptance_rate,
-        cast(case when is_suppressed then null else lines_acceptance_rate end as {{ type_double() }}) as lines_acceptance_rate,
-        cast(case when is_suppressed then null else usage_cost_usd end as decimal(18, 2)) as usage_cost_usd
+        cast({{ suppress_small_cell('acceptance_rate', 'reporting_users') }} as {{ type_double() }}) as acceptance_rate,
+        cast({{ suppress_small_cell('lines_acceptance_rate', 'reporting_users') }} as {{ type_double() }})
+            as lines_acceptance_rate,
+        cast({{ suppress_small_cell('usage_cost_usd', 'reporting_users') }} as decimal(18, 2)) as usage_cost_usd
     from rated
 )
 

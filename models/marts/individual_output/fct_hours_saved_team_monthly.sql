@@ -11,8 +11,10 @@
     One row per team and calendar month (int_ai_hours_saved_team_monthly): the four
     estimates side by side with the counts behind them, and hours_saved = the estimate named
     in hours_saved_method. Definitions and fallbacks: int_ai_task_hours_saved and
-    int_ai_hours_saved_team_daily. Person-derived columns are null when the team's monthly
-    roster is below var('min_group_size').
+    int_ai_hours_saved_team_daily. Person-derived columns are null unless
+    var('min_group_size') people stand behind them (suppress_small_cell): the survey
+    columns by self_reported_respondents, the others by the team's monthly roster
+    (is_suppressed = int_team_headcount_monthly.is_below_min_group_size).
 -#}
 with
 
@@ -28,7 +30,7 @@ joined as (
     select
         int_ai_hours_saved_team_monthly.*,
         coalesce(int_team_headcount_monthly.rostered_members, 0) as rostered_members,
-        coalesce(int_team_headcount_monthly.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed
+        coalesce(int_team_headcount_monthly.is_below_min_group_size, true) as is_suppressed
     from int_ai_hours_saved_team_monthly
     left join int_team_headcount_monthly
         on int_ai_hours_saved_team_monthly.team_name = int_team_headcount_monthly.team_name
@@ -44,21 +46,24 @@ final as (
         cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
         {%- for column in ['ai_assisted_tasks_done', 'tasks_with_baseline', 'tasks_without_baseline', 'tasks_control_adjusted'] %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
+            cast({{ suppress_small_cell(column, 'rostered_members') }} as bigint) as {{ column }},
         {%- endfor %}
-        cast(case when is_suppressed then null else measured_hours_saved end as {{ type_double() }}) as measured_hours_saved,
-        cast(case when is_suppressed then null else measured_control_adjusted_hours_saved end as {{ type_double() }})
+        cast({{ suppress_small_cell('measured_hours_saved', 'rostered_members') }} as {{ type_double() }}) as measured_hours_saved,
+        cast({{ suppress_small_cell('measured_control_adjusted_hours_saved', 'rostered_members') }} as {{ type_double() }})
             as measured_control_adjusted_hours_saved,
-        cast(case when is_suppressed then null else lines_accepted end as bigint) as lines_accepted,
-        cast(case when is_suppressed then null else telemetry_days end as bigint) as telemetry_days,
-        cast(case when is_suppressed then null else telemetry_modelled_hours_saved end as {{ type_double() }})
+        cast({{ suppress_small_cell('lines_accepted', 'rostered_members') }} as bigint) as lines_accepted,
+        cast({{ suppress_small_cell('telemetry_days', 'rostered_members') }} as bigint) as telemetry_days,
+        cast({{ suppress_small_cell('telemetry_modelled_hours_saved', 'rostered_members') }} as {{ type_double() }})
             as telemetry_modelled_hours_saved,
-        cast(case when is_suppressed then null else self_reported_respondents end as bigint) as self_reported_respondents,
-        cast(case when is_suppressed then null else self_reported_hours_saved_per_week_mean end as {{ type_double() }})
+        cast(self_reported_respondents as bigint) as self_reported_respondents,
+        cast({{ suppress_small_cell('self_reported_hours_saved_per_week_mean', 'self_reported_respondents') }} as {{ type_double() }})
             as self_reported_hours_saved_per_week_mean,
-        cast(case when is_suppressed then null else self_reported_hours_saved end as {{ type_double() }})
+        cast({{ suppress_small_cell('self_reported_hours_saved', 'self_reported_respondents') }} as {{ type_double() }})
             as self_reported_hours_saved,
-        cast(case when is_suppressed then null else hours_saved end as {{ type_double() }}) as hours_saved,
+        {#- self_reported hours also need var('min_group_size') respondents -#}
+        {%- set hours_saved = suppress_small_cell('hours_saved', 'self_reported_respondents')
+            if var('hours_saved_method') == 'self_reported' else 'hours_saved' %}
+        cast({{ suppress_small_cell(hours_saved, 'rostered_members') }} as {{ type_double() }}) as hours_saved,
         cast(hours_saved_method as {{ dbt.type_string() }}) as hours_saved_method
     from joined
 )

@@ -7,8 +7,10 @@
 
     One row per team, calendar month of completion and task class with done tasks (epics,
     the features, excluded): tasks done, AI-assisted or not, and the median task effort of
-    each, with their ratio. Person-derived columns are null when the team's monthly roster
-    (int_team_headcount_monthly) is below var('min_group_size').
+    each, with their ratio. Each person-derived cell is null unless at least
+    var('min_group_size') distinct assignees stand behind it (suppress_small_cell):
+    assignees for the totals, ai_assisted_assignees / not_ai_assisted_assignees for each
+    side, the smaller of the two for the ratio. is_suppressed: the totals are suppressed.
 -#}
 with
 
@@ -30,6 +32,7 @@ tasks as (
         {{ month_start('done_at') }} as month_start,
         task_class,
         is_ai_assisted,
+        assignee_id,
         task_effort_hours
     from int_work_items_enriched
     where
@@ -45,6 +48,9 @@ monthly as (
         month_start,
         task_class,
         count(*) as tasks_done,
+        count(distinct assignee_id) as assignees,
+        count(distinct case when is_ai_assisted then assignee_id end) as ai_assisted_assignees,
+        count(distinct case when not is_ai_assisted then assignee_id end) as not_ai_assisted_assignees,
         sum(case when is_ai_assisted then 1 else 0 end) as ai_assisted_tasks_done,
         sum(case when is_ai_assisted then 0 else 1 end) as not_ai_assisted_tasks_done,
         sum(task_effort_hours) as task_effort_hours,
@@ -60,7 +66,8 @@ joined as (
         int_teams.cohort,
         {{ phase_of('monthly.month_start', 'int_teams.reference_date') }} as phase,
         coalesce(int_team_headcount_monthly.rostered_members, 0) as rostered_members,
-        coalesce(int_team_headcount_monthly.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        {{ is_small_cell('monthly.assignees') }} as is_suppressed,
+        least(monthly.ai_assisted_assignees, monthly.not_ai_assisted_assignees) as compared_assignees,
         {{ safe_divide('monthly.effort_median_hours_ai_assisted', 'monthly.effort_median_hours_not_ai_assisted') }}
             as ai_to_not_ai_effort_ratio
     from monthly
@@ -79,18 +86,22 @@ final as (
         cast(phase as {{ dbt.type_string() }}) as phase,
         cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
-        {%- set count_columns = ['tasks_done', 'ai_assisted_tasks_done', 'not_ai_assisted_tasks_done'] %}
-        {%- for column in count_columns %}
-            cast(case when is_suppressed then null else {{ column }} end as bigint) as {{ column }},
+        {%- for column in ['assignees', 'ai_assisted_assignees', 'not_ai_assisted_assignees', 'compared_assignees'] %}
+            cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
-        {%- set hour_columns = [
-            'task_effort_hours', 'effort_median_hours_ai_assisted', 'effort_median_hours_not_ai_assisted',
+        {%- set cells = [
+            ('tasks_done', 'assignees', 'bigint'),
+            ('ai_assisted_tasks_done', 'ai_assisted_assignees', 'bigint'),
+            ('not_ai_assisted_tasks_done', 'not_ai_assisted_assignees', 'bigint'),
+            ('task_effort_hours', 'assignees', type_double()),
+            ('effort_median_hours_ai_assisted', 'ai_assisted_assignees', type_double()),
+            ('effort_median_hours_not_ai_assisted', 'not_ai_assisted_assignees', type_double()),
+            ('ai_to_not_ai_effort_ratio', 'compared_assignees', type_double()),
         ] %}
-        {%- for column in hour_columns %}
-            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+        {%- for column, people, data_type in cells %}
+            cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }}
+            {{- "," if not loop.last }}
         {%- endfor %}
-        cast(case when is_suppressed then null else ai_to_not_ai_effort_ratio end as {{ type_double() }})
-            as ai_to_not_ai_effort_ratio
     from joined
 )
 

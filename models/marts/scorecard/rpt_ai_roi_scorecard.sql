@@ -45,7 +45,8 @@
       A flag without data is false; the flags built on person-derived figures (trust,
       seats, leakage) are false for a suppressed scope-quarter.
     Privacy: a scope-quarter whose largest weekly roster (summed over its teams) is below
-    var('min_group_size') has its person-derived columns null and is_suppressed = true.
+    var('min_group_size') has its person-derived columns null and is_suppressed = true
+    (suppress_small_cell); the trust mean also needs var('min_group_size') responses.
 -#}
 {%- set regression_threshold = var('scorecard_quality_regression_threshold', 0.05) -%}
 with
@@ -386,7 +387,9 @@ adoption as (
         sum(adoption_weekly.suggestions_accepted) as suggestions_accepted,
         sum(adoption_weekly.merged_pull_requests) as merged_pull_requests,
         sum(adoption_weekly.ai_assisted_merged_pull_requests) as ai_assisted_merged_pull_requests,
-        sum(adoption_weekly.ai_trust_responses) as ai_trust_responses,
+        -- the responses behind a published weekly score only (privacy-suppressed weeks have none)
+        sum(case when adoption_weekly.ai_trust_score is not null then adoption_weekly.ai_trust_responses end)
+            as ai_trust_responses,
         sum(adoption_weekly.ai_trust_score * adoption_weekly.ai_trust_responses) as ai_trust_score_total,
         max(adoption_weekly.week_start) as last_week_start
     from adoption_weekly
@@ -484,7 +487,8 @@ joined as (
         spine.quarter_end_date,
         spine.observed_days,
         spine.is_complete_quarter,
-        coalesce(headcount.rostered_members, 0) < {{ var('min_group_size') }} as is_suppressed,
+        coalesce(headcount.rostered_members, 0) as rostered_members,
+        {{ is_small_cell('headcount.rostered_members') }} as is_suppressed,
         coalesce(headcount.engineer_weeks, 0) as engineer_weeks,
         -- adoption
         last_week_seats.seats_assigned,
@@ -630,7 +634,8 @@ compared as (
 flagged as (
     select
         *,
-        not is_suppressed and coalesce(ai_trust_score_mean < 3, false) as flag_low_trust,
+        not is_suppressed and not {{ is_small_cell('ai_trust_responses') }} and coalesce(ai_trust_score_mean < 3, false)
+            as flag_low_trust,
         not is_suppressed and coalesce(seat_utilisation < 0.5, false) as flag_idle_seats,
         coalesce(quarter_end_date >= reference_date, false)
         and (
@@ -661,28 +666,29 @@ final as (
         cast(teams_in_scope as {{ dbt.type_bigint() }}) as teams_in_scope,
         cast(observed_days as {{ dbt.type_bigint() }}) as observed_days,
         cast(is_complete_quarter as boolean) as is_complete_quarter,
+        cast(rostered_members as {{ dbt.type_bigint() }}) as rostered_members,
         cast(is_suppressed as boolean) as is_suppressed,
         cast(is_verifiable as boolean) as is_verifiable,
 
         ---------- layer 1: adoption
-        cast(case when is_suppressed then null else seats_assigned end as {{ dbt.type_bigint() }}) as seats_assigned,
-        cast(case when is_suppressed then null else seats_active_30d end as {{ dbt.type_bigint() }}) as seats_active_30d,
-        cast(case when is_suppressed then null else seat_utilisation end as {{ type_double() }}) as seat_utilisation,
-        cast(case when is_suppressed then null else adoption_stage end as {{ dbt.type_string() }}) as adoption_stage,
-        cast(case when is_suppressed then null else suggestions_shown end as {{ dbt.type_bigint() }}) as suggestions_shown,
-        cast(case when is_suppressed then null else suggestions_accepted end as {{ dbt.type_bigint() }}) as suggestions_accepted,
-        cast(case when is_suppressed then null else acceptance_rate end as {{ type_double() }}) as acceptance_rate,
-        cast(case when is_suppressed then null else ai_assisted_merged_pull_requests end as {{ dbt.type_bigint() }})
+        cast({{ suppress_small_cell('seats_assigned', 'rostered_members') }} as {{ dbt.type_bigint() }}) as seats_assigned,
+        cast({{ suppress_small_cell('seats_active_30d', 'rostered_members') }} as {{ dbt.type_bigint() }}) as seats_active_30d,
+        cast({{ suppress_small_cell('seat_utilisation', 'rostered_members') }} as {{ type_double() }}) as seat_utilisation,
+        cast({{ suppress_small_cell('adoption_stage', 'rostered_members') }} as {{ dbt.type_string() }}) as adoption_stage,
+        cast({{ suppress_small_cell('suggestions_shown', 'rostered_members') }} as {{ dbt.type_bigint() }}) as suggestions_shown,
+        cast({{ suppress_small_cell('suggestions_accepted', 'rostered_members') }} as {{ dbt.type_bigint() }}) as suggestions_accepted,
+        cast({{ suppress_small_cell('acceptance_rate', 'rostered_members') }} as {{ type_double() }}) as acceptance_rate,
+        cast({{ suppress_small_cell('ai_assisted_merged_pull_requests', 'rostered_members') }} as {{ dbt.type_bigint() }})
             as ai_assisted_merged_pull_requests,
-        cast(case when is_suppressed then null else ai_assisted_pr_share end as {{ type_double() }}) as ai_assisted_pr_share,
+        cast({{ suppress_small_cell('ai_assisted_pr_share', 'rostered_members') }} as {{ type_double() }}) as ai_assisted_pr_share,
         cast(ai_trust_responses as {{ dbt.type_bigint() }}) as ai_trust_responses,
-        cast(case when is_suppressed then null else ai_trust_score_mean end as {{ type_double() }}) as ai_trust_score_mean,
+        cast({{ suppress_small_cell('ai_trust_score_mean', 'ai_trust_responses') }} as {{ type_double() }}) as ai_trust_score_mean,
 
         ---------- layer 1: hours saved
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
         {%- for column in ['hours_saved', 'hours_saved_measured', 'hours_saved_measured_control_adjusted',
             'hours_saved_telemetry_modelled', 'hours_saved_self_reported', 'leakage_hours', 'leakage_share_of_hours_saved'] %}
-            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
         {%- endfor %}
 
         ---------- layer 2: throughput and quality vs baseline
@@ -699,27 +705,27 @@ final as (
             cast({{ column }}_delta as {{ type_double() }}) as {{ column }}_delta,
         {%- endfor %}
         {%- for column in ['cycle_time_median_hours', 'pr_throughput_per_engineer_week'] %}
-            cast(case when is_suppressed then null else {{ column }} end as {{ type_double() }}) as {{ column }},
+            cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
             cast(baseline_{{ column }} as {{ type_double() }}) as baseline_{{ column }},
-            cast(case when is_suppressed then null else {{ column }}_delta end as {{ type_double() }}) as {{ column }}_delta,
+            cast({{ suppress_small_cell(column ~ '_delta', 'rostered_members') }} as {{ type_double() }}) as {{ column }}_delta,
         {%- endfor %}
         cast(change_failure_rate_delta_vs_control as {{ type_double() }}) as change_failure_rate_delta_vs_control,
         cast(rework_rate_delta_vs_control as {{ type_double() }}) as rework_rate_delta_vs_control,
 
         ---------- layer 3: cost and value
         cast(ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
-        cast(case when is_suppressed then null else value_of_hours_saved_usd end as decimal(18, 2)) as value_of_hours_saved_usd,
-        cast(case when is_suppressed then null else net_productivity_gain_usd end as decimal(18, 2)) as net_productivity_gain_usd,
-        cast(case when is_suppressed then null else roi end as {{ type_double() }}) as roi,
+        cast({{ suppress_small_cell('value_of_hours_saved_usd', 'rostered_members') }} as decimal(18, 2)) as value_of_hours_saved_usd,
+        cast({{ suppress_small_cell('net_productivity_gain_usd', 'rostered_members') }} as decimal(18, 2)) as net_productivity_gain_usd,
+        cast({{ suppress_small_cell('roi', 'rostered_members') }} as {{ type_double() }}) as roi,
         {%- for column in ['hours_saved', 'roi'] %}
             {%- for bound in ['lower_90', 'upper_90'] %}
-                cast(case when is_suppressed then null else {{ column }}_{{ bound }} end as {{ type_double() }})
+                cast({{ suppress_small_cell(column ~ '_' ~ bound, 'rostered_members') }} as {{ type_double() }})
                     as {{ column }}_{{ bound }},
             {%- endfor %}
         {%- endfor %}
         {%- for column in ['value_of_hours_saved_usd', 'net_productivity_gain_usd'] %}
             {%- for bound in ['lower_90', 'upper_90'] %}
-                cast(case when is_suppressed then null else {{ column }}_{{ bound }} end as decimal(18, 2))
+                cast({{ suppress_small_cell(column ~ '_' ~ bound, 'rostered_members') }} as decimal(18, 2))
                     as {{ column }}_{{ bound }},
             {%- endfor %}
         {%- endfor %}
