@@ -30,7 +30,7 @@ help:
 	@echo "make docs   - dbt docs on localhost:8080"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 	@echo "make report - the HTML report from the marts (reports/ai_roi_report.html)"
-	@echo "make export - every mart to exports/<model>.parquet (for BI tools)"
+	@echo "make export - the BI file: exports/ai_roi_bi.duckdb (and a .parquet per mart), the published marts only"
 
 $(STAMP): requirements.lock pyproject.toml Makefile
 	@echo "==> setting up $(VENV) with $(PYTHON)"

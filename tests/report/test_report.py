@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.export import export_marts
 from ingestion.report import write_report
 from ingestion.report.browser import find_chromium, open_in_browser
 
@@ -122,25 +121,3 @@ def test_report_opens_in_headless_browser_without_console_errors(
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.exists()
     assert 20_000 < shot.stat().st_size < 300_000  # a rendered page, small enough for docs/
-
-
-@pytest.mark.slow
-def test_export_writes_every_mart_as_parquet(demo_run: dict[str, object], tmp_path: Path) -> None:
-    import duckdb
-
-    written = export_marts(demo_run["db"], tmp_path / "exports")
-    con = duckdb.connect(str(demo_run["db"]), read_only=True)
-    try:
-        marts = {
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        assert {path.stem for path in written} == marts
-        for path in written:
-            exported = duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
-            original = con.execute(f"select count(*) from marts.{path.stem}").fetchone()[0]
-            assert exported == original, path.stem
-    finally:
-        con.close()
