@@ -83,7 +83,9 @@ def export_marts(
             con.execute(f'create table {MARTS_SCHEMA}."{name}" as select * from {relation}')
             target = out / f"{name}.parquet"
             temporary = out / f".{name}.parquet.tmp"
-            con.execute(f"copy (select * from {relation}) to {_literal(temporary)} (format parquet)")
+            con.execute(
+                f"copy (select * from {relation}) to {_literal(temporary)} (format parquet)"
+            )
             temporary.replace(target)
             written.append(target)
         con.execute(f"detach {warehouse}")
@@ -114,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     bi_file, written, left_out = export_marts(args.db, args.out, marts)
     print(f"{len(written)} published marts exported to {bi_file} and {args.out}/<mart>.parquet")
     if left_out:
-        print(f"left out (in the warehouse's marts schema, not a published mart): {', '.join(left_out)}")
+        print(
+            f"left out (in the warehouse's marts schema, not a published mart): {', '.join(left_out)}"
+        )
     return 0
 
 

@@ -68,3 +68,40 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             else:
                 os.environ[key] = value
     return {"db": db, "data": root / "data", "manifest": manifest, "log": lines, "root": root}
+
+
+@pytest.fixture(scope="session")
+def project_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The project's dbt manifest from `dbt parse` into a private target folder (no warehouse)."""
+    import json
+    import subprocess
+    import sys
+
+    from ingestion.common.config import PROJECT_ROOT
+
+    target = tmp_path_factory.mktemp("manifest_target")
+    env = {
+        **TELEMETRY_OFF,
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(target),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+        "AI_ROI_DUCKDB_PATH": str(target / "parse.duckdb"),
+    }
+    dbt = Path(sys.executable).with_name("dbt")
+    result = subprocess.run(
+        [
+            str(dbt),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(PROJECT_ROOT),
+            "--target-path",
+            str(target),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return json.loads((target / "manifest.json").read_text())

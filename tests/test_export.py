@@ -11,14 +11,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF
 from ingestion.export import BI_FILE_NAME, export_marts, main, published_marts
 
 
@@ -56,9 +53,15 @@ def test_bi_file_holds_exactly_the_published_marts(tmp_path: Path, capsys) -> No
         con.execute(f"create schema {schema}")
     con.execute("create table raw_github.pull_requests as select 'octocat' as login")
     con.execute("create view staging.stg_github__pull_requests as select 1 as id")
-    con.execute("create table restricted.fct_change_lineage as select 1 as pull_request_id, 'a1' as author_id")
-    con.execute("create table marts.dim_teams as select * from (values ('payments'), ('search')) as t(team_name)")
-    con.execute("create table marts.fct_delivery_team_weekly as select 'payments' as team_name, 3 as merged")
+    con.execute(
+        "create table restricted.fct_change_lineage as select 1 as pull_request_id, 'a1' as author_id"
+    )
+    con.execute(
+        "create table marts.dim_teams as select * from (values ('payments'), ('search')) as t(team_name)"
+    )
+    con.execute(
+        "create table marts.fct_delivery_team_weekly as select 'payments' as team_name, 3 as merged"
+    )
     # left by an older build, before the lineage moved to the restricted schema
     con.execute("create table marts.fct_change_lineage as select 1 as pull_request_id")
     con.close()
@@ -88,13 +91,20 @@ def test_bi_file_holds_exactly_the_published_marts(tmp_path: Path, capsys) -> No
         "dim_teams.parquet",
         "fct_delivery_team_weekly.parquet",
     ]
-    assert duckdb.sql(f"select count(*) from read_parquet('{out / 'dim_teams.parquet'}')").fetchone() == (2,)
+    assert duckdb.sql(
+        f"select count(*) from read_parquet('{out / 'dim_teams.parquet'}')"
+    ).fetchone() == (2,)
     con = duckdb.connect(str(out / BI_FILE_NAME), read_only=True)
-    assert con.execute("select * from marts.fct_delivery_team_weekly").fetchall() == [("payments", 3)]
+    assert con.execute("select * from marts.fct_delivery_team_weekly").fetchall() == [
+        ("payments", 3)
+    ]
     con.close()
     printed = capsys.readouterr().out
     assert "2 published marts exported" in printed
-    assert "left out (in the warehouse's marts schema, not a published mart): fct_change_lineage" in printed
+    assert (
+        "left out (in the warehouse's marts schema, not a published mart): fct_change_lineage"
+        in printed
+    )
 
 
 def test_a_published_mart_missing_from_the_warehouse_stops_the_export(tmp_path: Path) -> None:
@@ -105,30 +115,9 @@ def test_a_published_mart_missing_from_the_warehouse_stops_the_export(tmp_path: 
     assert not (tmp_path / "exports" / BI_FILE_NAME).exists()
 
 
-@pytest.fixture(scope="module")
-def project_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The project's manifest from `dbt parse` into a private target folder."""
-    target = tmp_path_factory.mktemp("target")
-    dbt = Path(sys.executable).with_name("dbt")
-    env = {
-        **TELEMETRY_OFF,
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(target),
-        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
-        "AI_ROI_DUCKDB_PATH": str(target / "parse.duckdb"),
-    }
-    result = subprocess.run(
-        [str(dbt), "parse", "--quiet", "--project-dir", str(PROJECT_ROOT), "--target-path", str(target)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return json.loads((target / "manifest.json").read_text())
-
-
-def test_the_project_publishes_the_lineage_aggregate_not_the_pr_grain(project_manifest: dict) -> None:
+def test_the_project_publishes_the_lineage_aggregate_not_the_pr_grain(
+    project_manifest: dict,
+) -> None:
     marts = published_marts(project_manifest)
     assert "fct_change_lineage" not in marts
     assert "fct_change_lineage_team_weekly" in marts
@@ -139,7 +128,9 @@ def test_the_project_publishes_the_lineage_aggregate_not_the_pr_grain(project_ma
 
 
 @pytest.mark.slow
-def test_demo_bi_file_is_the_published_marts(demo_run: dict[str, object], project_manifest: dict, tmp_path: Path) -> None:
+def test_demo_bi_file_is_the_published_marts(
+    demo_run: dict[str, object], project_manifest: dict, tmp_path: Path
+) -> None:
     marts = published_marts(project_manifest)
     bi_file, written, _ = export_marts(demo_run["db"], tmp_path / "exports", marts)
     assert _bi_tables(bi_file) == [("marts", name) for name in marts]

@@ -211,8 +211,9 @@ typed as (
         cast(team_name as {{ dbt.type_string() }}) as team_name,
         cast(baseline_start_date as date) as baseline_start_date,
         cast(baseline_end_date as date) as baseline_end_date,
-        {%- for column in ['merged_pull_requests', 'weeks_with_data', 'engineer_weeks', 'production_deployments',
-                          'deployed_pull_requests', 'survey_responses'] %}
+        cast({{ suppress_small_cell('merged_pull_requests', 'rostered_members') }} as bigint) as merged_pull_requests,
+        {%- for column in ['weeks_with_data', 'engineer_weeks', 'production_deployments', 'deployed_pull_requests',
+                          'survey_responses'] %}
             cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
         cast(rostered_members as bigint) as rostered_members,

@@ -20,7 +20,9 @@
       gives one (`feature_launch`), else to the deployment of the last of its linked merged
       PRs (PRs whose work-item key is one of its tasks or the feature itself), once the
       feature is done and every linked merged PR is deployed (`deployment`).
-    Features are team-owned work, not people: not suppressed.
+    Privacy: effort and cost rest on the hours of the people who did the tasks, so tasks,
+    effort, shares and costs are null unless var('min_group_size') distinct assignees of its
+    done tasks stand behind the feature (assignees; suppress_small_cell).
 -#}
 with
 
@@ -51,6 +53,7 @@ tasks as (
         team_name,
         is_done,
         is_ai_assisted,
+        assignee_id,
         task_effort_hours,
         done_at,
         {{ month_start('done_at') }} as done_month
@@ -92,6 +95,7 @@ feature_work as (
     select
         epic_key as feature_key,
         count(*) as tasks,
+        count(distinct case when is_done then assignee_id end) as assignees,
         sum(case when is_done then 1 else 0 end) as tasks_done,
         sum(case when is_done and is_ai_assisted then 1 else 0 end) as ai_assisted_tasks_done,
         sum(case when is_done then task_effort_hours else 0 end) as effort_hours,
@@ -131,6 +135,7 @@ joined as (
     select
         int_features.*,
         coalesce(feature_work.tasks, 0) as tasks,
+        coalesce(feature_work.assignees, 0) as assignees,
         coalesce(feature_work.tasks_done, 0) as tasks_done,
         coalesce(feature_work.ai_assisted_tasks_done, 0) as ai_assisted_tasks_done,
         coalesce(feature_work.effort_hours, 0) as effort_hours,
@@ -184,16 +189,21 @@ final as (
         cast(done_at as {{ dbt.type_timestamp() }}) as done_at,
         cast({{ month_start('done_at') }} as date) as done_month,
         cast(launch_date as date) as launch_date,
-        cast(tasks as bigint) as tasks,
-        cast(tasks_done as bigint) as tasks_done,
-        cast(ai_assisted_tasks_done as bigint) as ai_assisted_tasks_done,
-        cast({{ safe_divide('ai_assisted_tasks_done', 'tasks_done') }} as {{ type_double() }}) as ai_assisted_share,
-        cast(effort_hours as {{ type_double() }}) as effort_hours,
-        cast(ai_assisted_effort_hours as {{ type_double() }}) as ai_assisted_effort_hours,
-        cast({{ safe_divide('ai_assisted_effort_hours', 'effort_hours') }} as {{ type_double() }}) as ai_assisted_effort_share,
-        cast(labour_cost_usd as decimal(18, 2)) as labour_cost_usd,
-        cast(ai_cost_usd as decimal(18, 2)) as ai_cost_usd,
-        cast(cast(labour_cost_usd as decimal(18, 2)) + cast(ai_cost_usd as decimal(18, 2)) as decimal(18, 2)) as feature_cost_usd,
+        cast(assignees as bigint) as assignees,
+        {#- effort and cost rest on the assignees' hours: null below var('min_group_size') of them #}
+        cast({{ suppress_small_cell('tasks', 'assignees') }} as bigint) as tasks,
+        cast({{ suppress_small_cell('tasks_done', 'assignees') }} as bigint) as tasks_done,
+        cast({{ suppress_small_cell('ai_assisted_tasks_done', 'assignees') }} as bigint) as ai_assisted_tasks_done,
+        cast({{ suppress_small_cell(safe_divide('ai_assisted_tasks_done', 'tasks_done'), 'assignees') }} as {{ type_double() }})
+            as ai_assisted_share,
+        cast({{ suppress_small_cell('effort_hours', 'assignees') }} as {{ type_double() }}) as effort_hours,
+        cast({{ suppress_small_cell('ai_assisted_effort_hours', 'assignees') }} as {{ type_double() }}) as ai_assisted_effort_hours,
+        cast({{ suppress_small_cell(safe_divide('ai_assisted_effort_hours', 'effort_hours'), 'assignees') }} as {{ type_double() }})
+            as ai_assisted_effort_share,
+        cast({{ suppress_small_cell('labour_cost_usd', 'assignees') }} as decimal(18, 2)) as labour_cost_usd,
+        cast({{ suppress_small_cell('ai_cost_usd', 'assignees') }} as decimal(18, 2)) as ai_cost_usd,
+        cast({{ suppress_small_cell('cast(labour_cost_usd as decimal(18, 2)) + cast(ai_cost_usd as decimal(18, 2))', 'assignees') }}
+            as decimal(18, 2)) as feature_cost_usd,
         cast(linked_pull_requests_merged as bigint) as linked_pull_requests_merged,
         cast(linked_pull_requests_deployed as bigint) as linked_pull_requests_deployed,
         cast(last_pull_request_deployed_at as {{ dbt.type_timestamp() }}) as last_pull_request_deployed_at,

@@ -177,7 +177,7 @@ final as (
         ] %}
             cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
         {%- endfor %}
-        cast(baseline_merged_pull_requests as bigint) as baseline_merged_pull_requests,
+        cast({{ suppress_small_cell('baseline_merged_pull_requests', 'rostered_members') }} as bigint) as baseline_merged_pull_requests,
         {%- set hour_columns = [
             'baseline_task_effort_hours', 'baseline_effort_hours_per_pr', 'hours_saved',
             'throughput_gain_hours', 'leakage_hours',

@@ -8,8 +8,9 @@
 
     AI tool usage for the whole organisation per day and tool, with the source used that
     day (int_ai_usage_org_daily): the only grain that covers Copilot days before the
-    per-user reports. Org-level counts are not person-derived at team size, so they are not
-    suppressed.
+    per-user reports. The vendors' org totals name no person, but a day with one active
+    user is that person's usage: every figure is null unless var('min_group_size') users
+    were active (active_users, the people behind the day; suppress_small_cell).
 -#}
 with
 
@@ -23,12 +24,16 @@ final as (
         cast(ai_tool as {{ dbt.type_string() }}) as ai_tool,
         cast(source as {{ dbt.type_string() }}) as source,
         cast(active_users as bigint) as active_users,
-        cast(suggestions_shown as bigint) as suggestions_shown,
-        cast(suggestions_accepted as bigint) as suggestions_accepted,
-        cast({{ safe_divide('suggestions_accepted', 'suggestions_shown') }} as {{ type_double() }}) as acceptance_rate,
-        cast(lines_suggested as bigint) as lines_suggested,
-        cast(lines_accepted as bigint) as lines_accepted,
-        cast({{ safe_divide('lines_accepted', 'lines_suggested') }} as {{ type_double() }}) as lines_acceptance_rate
+        {%- for column in ['suggestions_shown', 'suggestions_accepted'] %}
+        cast({{ suppress_small_cell(column, 'active_users') }} as bigint) as {{ column }},
+        {%- endfor %}
+        cast({{ suppress_small_cell(safe_divide('suggestions_accepted', 'suggestions_shown'), 'active_users') }}
+            as {{ type_double() }}) as acceptance_rate,
+        {%- for column in ['lines_suggested', 'lines_accepted'] %}
+        cast({{ suppress_small_cell(column, 'active_users') }} as bigint) as {{ column }},
+        {%- endfor %}
+        cast({{ suppress_small_cell(safe_divide('lines_accepted', 'lines_suggested'), 'active_users') }}
+            as {{ type_double() }}) as lines_acceptance_rate
     from int_ai_usage_org_daily
 )
 

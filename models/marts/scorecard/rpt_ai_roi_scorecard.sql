@@ -692,7 +692,7 @@ final as (
         {%- endfor %}
 
         ---------- layer 2: throughput and quality vs baseline
-        cast(merged_pull_requests as {{ dbt.type_bigint() }}) as merged_pull_requests,
+        cast({{ suppress_small_cell('merged_pull_requests', 'rostered_members') }} as {{ dbt.type_bigint() }}) as merged_pull_requests,
         cast(deployed_pull_requests as {{ dbt.type_bigint() }}) as deployed_pull_requests,
         cast(engineer_weeks as {{ dbt.type_bigint() }}) as engineer_weeks,
         cast(production_deployments as {{ dbt.type_bigint() }}) as production_deployments,
@@ -706,7 +706,7 @@ final as (
         {%- endfor %}
         {%- for column in ['cycle_time_median_hours', 'pr_throughput_per_engineer_week'] %}
             cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
-            cast(baseline_{{ column }} as {{ type_double() }}) as baseline_{{ column }},
+            cast({{ suppress_small_cell('baseline_' ~ column, 'rostered_members') }} as {{ type_double() }}) as baseline_{{ column }},
             cast({{ suppress_small_cell(column ~ '_delta', 'rostered_members') }} as {{ type_double() }}) as {{ column }}_delta,
         {%- endfor %}
         cast(change_failure_rate_delta_vs_control as {{ type_double() }}) as change_failure_rate_delta_vs_control,
