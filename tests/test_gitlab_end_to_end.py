@@ -91,4 +91,4 @@ def test_a_gitlab_project_fills_the_delivery_marts(warehouse: Path, tmp_path: Pa
             "where merged_at is not null group by 1"
         ).fetchall()
         assert platforms == [("gitlab", 2)]
-        assert con.execute("select count(*) from marts.fct_change_lineage").fetchone()[0] == 2
+        assert con.execute("select count(*) from restricted.fct_change_lineage").fetchone()[0] == 2
