@@ -202,8 +202,7 @@ final as (
             as ai_assisted_effort_share,
         cast({{ suppress_small_cell('labour_cost_usd', 'assignees') }} as decimal(18, 2)) as labour_cost_usd,
         cast({{ suppress_small_cell('ai_cost_usd', 'assignees') }} as decimal(18, 2)) as ai_cost_usd,
-        cast({{ suppress_small_cell('cast(labour_cost_usd as decimal(18, 2)) + cast(ai_cost_usd as decimal(18, 2))', 'assignees') }}
-            as decimal(18, 2)) as feature_cost_usd,
+        cast({{ suppress_small_cell('labour_cost_usd + ai_cost_usd', 'assignees') }} as decimal(18, 2)) as feature_cost_usd,
         cast(linked_pull_requests_merged as bigint) as linked_pull_requests_merged,
         cast(linked_pull_requests_deployed as bigint) as linked_pull_requests_deployed,
         cast(last_pull_request_deployed_at as {{ dbt.type_timestamp() }}) as last_pull_request_deployed_at,

@@ -73,20 +73,21 @@ final as (
         coalesce(int_team_headcount_monthly.is_below_min_group_size, true) as is_suppressed,
         coalesce(fct_team_baselines.is_verifiable, false) as is_baseline_verifiable,
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
-        cast({{ suppress_small_cell('paid_back.hours_saved', 'int_team_headcount_monthly.rostered_members') }} as {{ type_double() }}) as hours_saved,
-        cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
+        {%- set people = 'int_team_headcount_monthly.rostered_members' %}
+        cast({{ suppress_small_cell('paid_back.hours_saved', people) }} as {{ type_double() }}) as hours_saved,
+        cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as value_of_hours_saved_usd,
         cast(paid_back.ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
-        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} as decimal(18, 2))
             as net_productivity_gain_usd,
-        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
-        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', 'int_team_headcount_monthly.rostered_members') }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people) }} as decimal(18, 2))
             as cumulative_net_productivity_gain_usd,
-        cast({{ suppress_small_cell('paid_back.roi', 'int_team_headcount_monthly.rostered_members') }} as {{ type_double() }}) as roi,
-        cast({{ suppress_small_cell('paid_back.payback_month', 'int_team_headcount_monthly.rostered_members') }} as date) as payback_month,
-        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', 'int_team_headcount_monthly.rostered_members') }}
+        cast({{ suppress_small_cell('paid_back.roi', people) }} as {{ type_double() }}) as roi,
+        cast({{ suppress_small_cell('paid_back.payback_month', people) }} as date) as payback_month,
+        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', people) }}
             as is_payback_month
     from paid_back
     left join int_teams on paid_back.team_name = int_teams.team_name

@@ -189,7 +189,6 @@ final as (
             ('suggestions_accepted', 'bigint', 'usage_users'),
             ('acceptance_rate', type_double(), 'usage_users'),
             ('override_rate', type_double(), 'usage_users'),
-            ('override_rate_source', None, None),
             ('lines_suggested', 'bigint', 'usage_users'),
             ('lines_accepted', 'bigint', 'usage_users'),
             ('lines_acceptance_rate', type_double(), 'usage_users'),
@@ -199,13 +198,9 @@ final as (
             ('ai_trust_score', type_double(), 'ai_trust_responses'),
         ] %}
         {%- for column, data_type, people in cells %}
-            {%- if people is none %}
-            cast('one_minus_acceptance_rate' as {{ dbt.type_string() }}) as override_rate_source
-            {%- else %}
-            cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }}
-            {%- endif %}
-            {{- "," if not loop.last }}
+            cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }},
         {%- endfor %}
+        cast('one_minus_acceptance_rate' as {{ dbt.type_string() }}) as override_rate_source
     from staged
 )
 

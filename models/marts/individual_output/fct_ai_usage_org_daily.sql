@@ -18,23 +18,29 @@ int_ai_usage_org_daily as (
     select * from {{ ref('int_ai_usage_org_daily') }}
 ),
 
+rated as (
+    select
+        *,
+        {{ safe_divide('suggestions_accepted', 'suggestions_shown') }} as acceptance_rate,
+        {{ safe_divide('lines_accepted', 'lines_suggested') }} as lines_acceptance_rate
+    from int_ai_usage_org_daily
+),
+
+{%- set cells = [
+    ('suggestions_shown', 'bigint'), ('suggestions_accepted', 'bigint'), ('acceptance_rate', type_double()),
+    ('lines_suggested', 'bigint'), ('lines_accepted', 'bigint'), ('lines_acceptance_rate', type_double()),
+] %}
+
 final as (
     select
         cast(usage_date as date) as usage_date,
         cast(ai_tool as {{ dbt.type_string() }}) as ai_tool,
         cast(source as {{ dbt.type_string() }}) as source,
-        cast(active_users as bigint) as active_users,
-        {%- for column in ['suggestions_shown', 'suggestions_accepted'] %}
-        cast({{ suppress_small_cell(column, 'active_users') }} as bigint) as {{ column }},
+        {%- for column, data_type in cells %}
+            cast({{ suppress_small_cell(column, 'active_users') }} as {{ data_type }}) as {{ column }},
         {%- endfor %}
-        cast({{ suppress_small_cell(safe_divide('suggestions_accepted', 'suggestions_shown'), 'active_users') }}
-            as {{ type_double() }}) as acceptance_rate,
-        {%- for column in ['lines_suggested', 'lines_accepted'] %}
-        cast({{ suppress_small_cell(column, 'active_users') }} as bigint) as {{ column }},
-        {%- endfor %}
-        cast({{ suppress_small_cell(safe_divide('lines_accepted', 'lines_suggested'), 'active_users') }}
-            as {{ type_double() }}) as lines_acceptance_rate
-    from int_ai_usage_org_daily
+        cast(active_users as bigint) as active_users
+    from rated
 )
 
 select * from final

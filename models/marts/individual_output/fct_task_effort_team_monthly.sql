@@ -86,9 +86,6 @@ final as (
         cast(phase as {{ dbt.type_string() }}) as phase,
         cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
-        {%- for column in ['assignees', 'ai_assisted_assignees', 'not_ai_assisted_assignees', 'compared_assignees'] %}
-            cast({{ column }} as bigint) as {{ column }},
-        {%- endfor %}
         {%- set cells = [
             ('tasks_done', 'assignees', 'bigint'),
             ('ai_assisted_tasks_done', 'ai_assisted_assignees', 'bigint'),
@@ -99,9 +96,12 @@ final as (
             ('ai_to_not_ai_effort_ratio', 'compared_assignees', type_double()),
         ] %}
         {%- for column, people, data_type in cells %}
-            cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }}
-            {{- "," if not loop.last }}
+            cast({{ suppress_small_cell(column, people) }} as {{ data_type }}) as {{ column }},
         {%- endfor %}
+        cast(assignees as bigint) as assignees,
+        cast(ai_assisted_assignees as bigint) as ai_assisted_assignees,
+        cast(not_ai_assisted_assignees as bigint) as not_ai_assisted_assignees,
+        cast(compared_assignees as bigint) as compared_assignees
     from joined
 )
 

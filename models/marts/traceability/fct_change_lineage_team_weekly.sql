@@ -63,11 +63,10 @@ final as (
         cast(feature_name as {{ dbt.type_string() }}) as feature_name,
         cast(feature_launch_date as date) as feature_launch_date,
         cast(pull_request_authors as bigint) as pull_request_authors,
-        {{ is_small_cell('pull_request_authors') }} as is_suppressed,
         {%- for column, data_type in cells %}
-        cast({{ suppress_small_cell(column, 'pull_request_authors') }} as {{ data_type }}) as {{ column }}
-        {{- "," if not loop.last }}
+            cast({{ suppress_small_cell(column, 'pull_request_authors') }} as {{ data_type }}) as {{ column }},
         {%- endfor %}
+        {{ is_small_cell('pull_request_authors') }} as is_suppressed
     from rated
 )
 
