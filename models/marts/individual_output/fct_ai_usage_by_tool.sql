@@ -124,7 +124,7 @@ marked as (
         aggregated.period_type = 'week'
         and aggregated.period_start = tool_spans.last_reported_week
         and tool_spans.last_reported_week < telemetry_span.last_telemetry_week as is_stop_week,
-        aggregated.people_reporting < {{ var('min_group_size') }} as is_suppressed,
+        {{ is_small_cell('aggregated.people_reporting') }} as is_suppressed,
         {{ safe_divide('aggregated.suggestions_accepted', 'aggregated.suggestions_shown') }} as acceptance_rate,
         {{ safe_divide('aggregated.lines_accepted', 'aggregated.lines_suggested') }} as lines_acceptance_rate,
         {{ telemetry_modelled_hours('aggregated.lines_accepted') }} as telemetry_modelled_hours_saved
@@ -162,15 +162,12 @@ final as (
         marked.has_team_level_rows,
         {%- for column in ['people_reporting', 'active_users', 'suggestions_shown', 'suggestions_accepted',
             'lines_suggested', 'lines_accepted', 'chat_sessions', 'agent_sessions'] %}
-            cast(case when marked.is_suppressed then null else marked.{{ column }} end as bigint) as {{ column }},
+            cast({{ suppress_small_cell('marked.' ~ column, 'marked.people_reporting') }} as bigint) as {{ column }},
         {%- endfor %}
-        cast(case when marked.is_suppressed then null else marked.acceptance_rate end as {{ type_double() }})
-            as acceptance_rate,
-        cast(case when marked.is_suppressed then null else marked.lines_acceptance_rate end as {{ type_double() }})
-            as lines_acceptance_rate,
-        cast(case when marked.is_suppressed then null else marked.telemetry_modelled_hours_saved end as {{ type_double() }})
-            as telemetry_modelled_hours_saved,
-        cast(case when marked.is_suppressed then null else marked.usage_cost_usd end as decimal(18, 2)) as usage_cost_usd
+        {%- for column in ['acceptance_rate', 'lines_acceptance_rate', 'telemetry_modelled_hours_saved'] %}
+            cast({{ suppress_small_cell('marked.' ~ column, 'marked.people_reporting') }} as {{ type_double() }}) as {{ column }},
+        {%- endfor %}
+        cast({{ suppress_small_cell('marked.usage_cost_usd', 'marked.people_reporting') }} as decimal(18, 2)) as usage_cost_usd
     from marked
     left join int_teams
         on marked.scope_type = 'team'
