@@ -19,7 +19,7 @@ final as (
         {{ month_start('week_start') }} as month_start,
         cast(max(rostered_members) as bigint) as rostered_members,
         cast(sum(rostered_members) as bigint) as engineer_weeks,
-        max(rostered_members) < {{ var('min_group_size') }} as is_below_min_group_size
+        {{ is_small_cell('max(rostered_members)') }} as is_below_min_group_size
     from int_team_headcount_weekly
     group by team_name, {{ month_start('week_start') }}
 )

@@ -20,7 +20,7 @@ final as (
         memberships.team_name,
         weeks.week_start,
         count(distinct memberships.person_id) as rostered_members,
-        count(distinct memberships.person_id) < {{ var('min_group_size') }} as is_below_min_group_size
+        {{ is_small_cell('count(distinct memberships.person_id)') }} as is_below_min_group_size
     from weeks
     inner join memberships
         on memberships.valid_from <= cast({{ dbt.dateadd('day', 6, 'weeks.week_start') }} as date)
