@@ -1,2 +1,2 @@
 {#- Organisation-level throughput per calendar month (all teams' events together). -#}
-{{ team_delivery_metrics('month', by_team=false) }}
+{{ team_delivery_metrics('month', scopes=['org']) }}

@@ -2,4 +2,4 @@
     Organisation-level throughput per ISO week: every metric recomputed over all teams'
     events (medians of all PRs, not averages of team medians).
 -#}
-{{ team_delivery_metrics('week', by_team=false) }}
+{{ team_delivery_metrics('week', scopes=['org']) }}

@@ -1,2 +1,2 @@
 {#- Team throughput per team and ISO week; definitions in macros/metrics/team_delivery_metrics.sql. -#}
-{{ team_delivery_metrics('week', by_team=true) }}
+{{ team_delivery_metrics('week') }}
