@@ -18,6 +18,8 @@
     Hours saved and everything derived from them are null when the team's monthly roster is
     below var('min_group_size') (is_suppressed); running totals are computed before
     suppression, so a later month's cumulative figure includes suppressed months.
+    A control team has no AI tools, so nothing to net: its net gain, cumulative net gain
+    and roi are null (n/a), never 0.
 -#}
 with
 
@@ -78,14 +80,20 @@ final as (
         cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as value_of_hours_saved_usd,
         cast(paid_back.ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
-        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} as decimal(18, 2))
-            as net_productivity_gain_usd,
+        {#- a control team has no AI tools: nothing to net (null, n/a; never 0) #}
+        {%- set no_ai = "coalesce(int_teams.cohort = 'control', false)" %}
+        cast(
+            case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} end
+            as decimal(18, 2)
+        ) as net_productivity_gain_usd,
         cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
-        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people) }} as decimal(18, 2))
-            as cumulative_net_productivity_gain_usd,
-        cast({{ suppress_small_cell('paid_back.roi', people) }} as {{ type_double() }}) as roi,
+        cast(
+            case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people) }} end
+            as decimal(18, 2)
+        ) as cumulative_net_productivity_gain_usd,
+        cast(case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.roi', people) }} end as {{ type_double() }}) as roi,
         cast({{ suppress_small_cell('paid_back.payback_month', people) }} as date) as payback_month,
         {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', people) }}
             as is_payback_month
