@@ -122,7 +122,8 @@ spine as (
         scope_teams.reference_date,
         periods.period_start,
         periods.period_end_at,
-        periods.period_days
+        periods.period_days,
+        1 as teams_in_scope
     from scope_teams
     inner join periods on scope_teams.team_name = periods.period_team_name
 ),
@@ -136,16 +137,18 @@ periods as (
 ),
 
 spine as (
-    select distinct
+    select
         scope_teams.scope_type,
         scope_teams.scope_name,
         scope_teams.cohort,
         scope_teams.reference_date,
         periods.period_start,
         cast({{ dbt.dateadd(grain, 1, 'periods.period_start') }} as {{ dbt.type_timestamp() }}) as period_end_at,
-        periods.period_days
+        periods.period_days,
+        count(*) as teams_in_scope
     from scope_teams
     cross join periods
+    group by 1, 2, 3, 4, 5, 6, 7
 ),
 {% endif %}
 
@@ -409,6 +412,8 @@ joined as (
         spine.scope_name,
         spine.period_start,
         spine.cohort,
+        spine.period_days,
+        spine.teams_in_scope,
         {{ phase_of('spine.period_start', 'spine.reference_date') }} as phase,
         {{ is_small_cell('flow_metrics.pull_request_authors') }} as is_suppressed
         {%- for source in sources %}
@@ -519,6 +524,14 @@ final as (
             'review_queue_authors'] %}
         cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
+        {%- if not single_scope %}
+        -- the scope and period themselves
+        cast(teams_in_scope as bigint) as teams_in_scope,
+        cast(period_days as bigint) as observed_days,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd(grain, 1, 'period_start')) }} as date) as {{ grain }}_end_date,
+        period_days = {{ dbt.datediff('period_start', dbt.dateadd(grain, 1, 'period_start'), 'day') }}
+            as is_complete_{{ grain }},
+        {%- endif %}
         -- delivery (owner team): not person-derived, never suppressed
         {%- for column, data_type in delivery_columns %}
         cast({{ column }} as {{ data_type }}) as {{ column }},
