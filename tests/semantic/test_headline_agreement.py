@@ -36,7 +36,11 @@ def test_every_surface_labels_the_same_scopes_and_quarters(surfaces) -> None:
     # demo: 8 teams + treatment + control + org, over the 5 quarters Oct 2025 .. Oct 2026
     assert {scope_type for scope_type, *_ in scorecard} == {"team", "cohort", "org"}
     assert {period for *_, period in scorecard} == {
-        "2025-10-01", "2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"
+        "2025-10-01",
+        "2026-01-01",
+        "2026-04-01",
+        "2026-07-01",
+        "2026-10-01",
     }
     assert len(scorecard) == 11 * 5
     assert keys["marts"] == keys["metricflow"] == scorecard
@@ -75,6 +79,9 @@ def test_disagreements_name_scope_metric_and_every_surface() -> None:
     ]
     # within 0.005 (cents) agree; null agrees with null
     assert not disagreements(
-        {"a": {scope: {"roi": 2.0, "net_gain": None}}, "b": {scope: {"roi": 2.004, "net_gain": None}}},
+        {
+            "a": {scope: {"roi": 2.0, "net_gain": None}},
+            "b": {scope: {"roi": 2.004, "net_gain": None}},
+        },
         metrics=["roi", "net_gain"],
     )

@@ -184,7 +184,9 @@ def metricflow_runner(db: Path, workdir: Path) -> MetricFlowRun:
 
 def _mf_csv(run: MetricFlowRun, name: str, metrics: list[str], group_by: list[str]) -> list[dict]:
     out = Path(run.workdir) / f"{name}.csv"  # type: ignore[attr-defined]
-    run("query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), "--csv", str(out))
+    run(
+        "query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), "--csv", str(out)
+    )
     with out.open(newline="") as handle:
         return list(csv.DictReader(handle))
 
