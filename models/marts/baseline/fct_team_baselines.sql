@@ -54,7 +54,7 @@ operations as (
         on ops.team_name = windows.team_name
         and ops.transaction_date >= windows.baseline_start_date
         and ops.transaction_date < windows.reference_date
-    group by windows.team_name
+    group by 1
 ),
 
 perception as (
@@ -69,7 +69,7 @@ perception as (
         on surveys.team_name = windows.team_name
         and surveys.response_date >= windows.baseline_start_date
         and surveys.response_date < windows.reference_date
-    group by windows.team_name
+    group by 1
 ),
 
 final as (
@@ -92,8 +92,9 @@ final as (
         delivery.lead_time_median_hours,
         -- a window without any production deployment has no deployment baseline (null, not 0:
         -- the team's deployment source may start later)
-        case when delivery.production_deployments > 0 then
-            {{ safe_divide('delivery.successful_deployments * 7.0', var('baseline_window_days')) }}
+        case
+            when delivery.production_deployments > 0
+                then {{ safe_divide('delivery.successful_deployments * 7.0', var('baseline_window_days')) }}
         end as deployments_per_week,
         case when delivery.production_deployments > 0 then delivery.deploy_days_per_week end as deploy_days_per_week,
         delivery.change_failure_rate,
