@@ -1,0 +1,654 @@
+{#-
+    docs/metrics.md (revised): "Net gain waterfall: value of hours saved - AI total cost = net
+    gain (unchanged); - control-adjusted cost of a quality regression (extra failed production
+    deployments x median restore effort hours x responders, plus extra rework hours, each x
+    loaded rate; floored at 0 cost when quality improved) = quality-adjusted net gain. Leakage
+    is shown as the share of hours saved not matched by extra delivered work; it is netted
+    only where its estimate is reliable (stated rule)."
+
+    One row per scope (team, cohort treatment/control, org 'all') and period (month, quarter,
+    total), the grain of fct_headline_intervals, whose figures are the first two steps:
+    1. value_of_hours_saved_usd - ai_total_cost_usd = net_productivity_gain_usd (as published).
+    2. - quality_regression_cost_usd = quality_adjusted_net_gain_usd. Per treatment team and
+       period, over its weeks from the rollout week on (fct_delivery_team_weekly; a week
+       belongs to the month and quarter of its Monday):
+       - expected change failure rate = the team's Day-Zero rate (fct_team_baselines) + the
+         control teams' change over the same windows (their pooled rate in the period's weeks
+         - their pooled rate in the team's baseline window); extra_failed_deployments =
+         failed - production deployments x that rate;
+       - failure cost = extra failed deployments x restore_effort_hours (median time to
+         restore of the team's incidents linked to a deployment, int_incidents_joined_to_deployments,
+         x var('incident_responders')) x the team's mean loaded hourly cost over those days;
+       - rework the same way: expected rework rate = Day-Zero rework rate + the control
+         change; extra rework deployments x the median hours from a rework PR's first commit
+         to its merge (the team's merged rework PRs, int_pull_requests_enriched) x loaded cost;
+       - each part is floored at 0 per team and period: an improvement is not credited unless
+         var('credit_quality_improvement') is true. Without control teams the control change
+         is 0 (is_control_adjusted false). Cohorts and the organisation sum their teams'
+         floored costs (one team's improvement never offsets another's regression).
+    3. realised_*: the part of the hours saved that became delivered work. Per treatment
+       team over its whole impact phase: utilisation = hours of finished work / focus hours
+       (int_team_delivered_effort_daily: each done task's effort spread over its days in
+       progress; rostered members x var('focus_hours_per_day')). Saved time that became more
+       work keeps utilisation where it was; saved time left idle lowers it. leakage hours =
+       (Day-Zero utilisation x the control cohort's utilisation ratio, impact weeks / the
+       team's baseline weeks - impact utilisation) x impact focus hours; reinvestment_rate =
+       1 - leakage hours / the impact phase's hours saved (fct_leakage_team_monthly). (The
+       PR-count version in fct_leakage_team_monthly is too noisy to net: about +/- 0.4 to 0.9
+       on the demo's teams.) Its standard error comes from the weekly utilisations (team and
+       control, Day Zero and impact; delta method). Reliable (leakage_status 'measured') with
+       at least var('leakage_min_weeks') weeks in both windows and a 90% interval of the
+       reinvestment rate within +/- var('leakage_max_interval_half_width'); otherwise the
+       status says why and realised_* are null: a noisy leakage is not netted. A measured
+       rate is clamped to [0, 1] (no more is realised than saved, never less than nothing)
+       and applied to every period's hours and value. realised_net_gain_usd = realised value
+       - AI cost - quality cost. A cohort or the organisation is measured only when every
+       team with hours saved in the period is.
+-#}
+{%- set credit_improvement = var('credit_quality_improvement') -%}
+with
+
+fct_headline_intervals as (
+    select * from {{ ref('fct_headline_intervals') }}
+),
+
+fct_delivery_team_weekly as (
+    select * from {{ ref('fct_delivery_team_weekly') }}
+),
+
+fct_team_baselines as (
+    select * from {{ ref('fct_team_baselines') }}
+),
+
+fct_leakage_team_monthly as (
+    select * from {{ ref('fct_leakage_team_monthly') }}
+),
+
+int_teams as (
+    select * from {{ ref('int_teams') }}
+),
+
+int_team_loaded_rates_daily as (
+    select * from {{ ref('int_team_loaded_rates_daily') }}
+),
+
+int_incidents_joined_to_deployments as (
+    select * from {{ ref('int_incidents_joined_to_deployments') }}
+),
+
+int_pull_requests_enriched as (
+    select * from {{ ref('int_pull_requests_enriched') }}
+),
+
+int_team_delivered_effort_daily as (
+    select * from {{ ref('int_team_delivered_effort_daily') }}
+),
+
+treatment_teams as (
+    select
+        team_name,
+        rollout_date,
+        baseline_start_date,
+        baseline_end_date,
+        impact_start_date
+    from int_teams
+    where cohort = 'treatment' and rollout_date is not null
+),
+
+control_weeks as (
+    -- the control cohort pooled per week
+    select
+        week_start,
+        sum(production_deployments) as production_deployments,
+        sum(failed_deployments) as failed_deployments,
+        sum(successful_deployments) as successful_deployments,
+        sum(rework_deployments) as rework_deployments,
+        sum(merged_pull_requests) as merged_pull_requests,
+        sum(engineer_weeks) as engineer_weeks
+    from fct_delivery_team_weekly
+    where cohort = 'control'
+    group by week_start
+),
+
+control_team_count as (
+    select count(distinct team_name) as control_teams
+    from fct_delivery_team_weekly
+    where cohort = 'control'
+),
+
+control_baselines as (
+    -- the control cohort over each treatment team's baseline window
+    select
+        treatment_teams.team_name,
+        {{ safe_divide('sum(control_weeks.failed_deployments)', 'sum(control_weeks.production_deployments)') }}
+            as control_baseline_change_failure_rate,
+        {{ safe_divide('sum(control_weeks.rework_deployments)', 'sum(control_weeks.successful_deployments)') }}
+            as control_baseline_rework_rate
+    from treatment_teams
+    inner join control_weeks
+        on control_weeks.week_start >= treatment_teams.baseline_start_date
+        and control_weeks.week_start < treatment_teams.baseline_end_date
+    group by treatment_teams.team_name
+),
+
+---------- step 2: quality, per treatment team and period
+
+treated_weeks as (
+    select
+        fct_delivery_team_weekly.team_name,
+        fct_delivery_team_weekly.week_start,
+        {{ month_start('fct_delivery_team_weekly.week_start') }} as month_start,
+        fct_delivery_team_weekly.production_deployments,
+        fct_delivery_team_weekly.failed_deployments,
+        fct_delivery_team_weekly.successful_deployments,
+        fct_delivery_team_weekly.rework_deployments,
+        control_weeks.production_deployments as control_production_deployments,
+        control_weeks.failed_deployments as control_failed_deployments,
+        control_weeks.successful_deployments as control_successful_deployments,
+        control_weeks.rework_deployments as control_rework_deployments
+    from fct_delivery_team_weekly
+    inner join treatment_teams
+        on fct_delivery_team_weekly.team_name = treatment_teams.team_name
+        and fct_delivery_team_weekly.week_start >= {{ dbt.date_trunc('week', 'treatment_teams.rollout_date') }}
+    left join control_weeks on fct_delivery_team_weekly.week_start = control_weeks.week_start
+),
+
+first_month as (
+    select min(period_start) as first_month_start
+    from fct_headline_intervals
+    where period_type = 'month'
+),
+
+week_periods as (
+    -- every week belongs to three periods: its Monday's month, its quarter and the total
+    select
+        treated_weeks.*,
+        'month' as period_type,
+        treated_weeks.month_start as period_start
+    from treated_weeks
+    union all
+    select
+        treated_weeks.*,
+        'quarter' as period_type,
+        cast({{ dbt.date_trunc('quarter', 'treated_weeks.month_start') }} as date) as period_start
+    from treated_weeks
+    union all
+    select
+        treated_weeks.*,
+        'total' as period_type,
+        first_month.first_month_start as period_start
+    from treated_weeks
+    cross join first_month
+),
+
+team_period_counts as (
+    select
+        team_name,
+        period_type,
+        period_start,
+        min(week_start) as first_week_start,
+        max(week_start) as last_week_start,
+        sum(production_deployments) as production_deployments,
+        sum(failed_deployments) as failed_deployments,
+        sum(successful_deployments) as successful_deployments,
+        sum(rework_deployments) as rework_deployments,
+        {{ safe_divide('sum(control_failed_deployments)', 'sum(control_production_deployments)') }}
+            as control_change_failure_rate,
+        {{ safe_divide('sum(control_rework_deployments)', 'sum(control_successful_deployments)') }}
+            as control_rework_rate
+    from week_periods
+    group by team_name, period_type, period_start
+),
+
+team_period_rates as (
+    -- mean loaded hourly cost over the days of the period's weeks
+    select
+        team_period_counts.team_name,
+        team_period_counts.period_type,
+        team_period_counts.period_start,
+        avg(int_team_loaded_rates_daily.loaded_hourly_cost_usd) as loaded_hourly_cost_usd
+    from team_period_counts
+    inner join int_team_loaded_rates_daily
+        on team_period_counts.team_name = int_team_loaded_rates_daily.team_name
+        and int_team_loaded_rates_daily.date_day >= team_period_counts.first_week_start
+        and int_team_loaded_rates_daily.date_day < {{ dbt.dateadd('day', 7, 'team_period_counts.last_week_start') }}
+    group by team_period_counts.team_name, team_period_counts.period_type, team_period_counts.period_start
+),
+
+restore_effort as (
+    select
+        team_name,
+        {{ percentile('time_to_restore_hours', 0.5) }} * {{ var('incident_responders') }} as restore_effort_hours
+    from int_incidents_joined_to_deployments
+    where deployment_id is not null and time_to_restore_hours is not null
+    group by team_name
+),
+
+rework_effort as (
+    -- hours from a rework PR's first commit (or opening) to its merge, median per owner team
+    select
+        owner_team_name as team_name,
+        {{ percentile(
+            dbt.datediff('coalesce(first_commit_authored_at, created_at)', 'merged_at', 'minute') ~ ' / 60.0', 0.5
+        ) }} as rework_effort_hours_per_deployment
+    from int_pull_requests_enriched
+    where is_rework and is_merged and merged_at is not null
+    group by owner_team_name
+),
+
+team_quality as (
+    select
+        team_period_counts.*,
+        control_team_count.control_teams > 0 as is_control_adjusted,
+        fct_team_baselines.change_failure_rate as baseline_change_failure_rate,
+        fct_team_baselines.rework_rate as baseline_rework_rate,
+        case
+            when control_team_count.control_teams > 0
+                then team_period_counts.control_change_failure_rate - control_baselines.control_baseline_change_failure_rate
+            else 0
+        end as control_change_failure_rate_change,
+        case
+            when control_team_count.control_teams > 0
+                then team_period_counts.control_rework_rate - control_baselines.control_baseline_rework_rate
+            else 0
+        end as control_rework_rate_change,
+        restore_effort.restore_effort_hours,
+        rework_effort.rework_effort_hours_per_deployment,
+        team_period_rates.loaded_hourly_cost_usd
+    from team_period_counts
+    cross join control_team_count
+    left join fct_team_baselines on team_period_counts.team_name = fct_team_baselines.team_name
+    left join control_baselines on team_period_counts.team_name = control_baselines.team_name
+    left join restore_effort on team_period_counts.team_name = restore_effort.team_name
+    left join rework_effort on team_period_counts.team_name = rework_effort.team_name
+    left join team_period_rates
+        on team_period_counts.team_name = team_period_rates.team_name
+        and team_period_counts.period_type = team_period_rates.period_type
+        and team_period_counts.period_start = team_period_rates.period_start
+),
+
+team_extra as (
+    select
+        *,
+        failed_deployments
+        - production_deployments * (baseline_change_failure_rate + control_change_failure_rate_change)
+            as extra_failed_deployments,
+        rework_deployments
+        - successful_deployments * (baseline_rework_rate + control_rework_rate_change)
+            as extra_rework_deployments
+    from team_quality
+),
+
+team_costs as (
+    select
+        *,
+        extra_failed_deployments * restore_effort_hours * loaded_hourly_cost_usd as failure_cost_signed_usd,
+        extra_rework_deployments * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
+            as rework_cost_signed_usd
+    from team_extra
+),
+
+team_quality_costs as (
+    select
+        *,
+        {%- if credit_improvement %}
+            coalesce(failure_cost_signed_usd, 0) as failure_cost_usd,
+            coalesce(rework_cost_signed_usd, 0) as rework_cost_usd
+        {%- else %}
+            case when failure_cost_signed_usd > 0 then failure_cost_signed_usd else 0 end as failure_cost_usd,
+            case when rework_cost_signed_usd > 0 then rework_cost_signed_usd else 0 end as rework_cost_usd
+        {%- endif %}
+    from team_costs
+),
+
+---------- step 3: leakage, per treatment team over its impact phase
+
+team_impact as (
+    select
+        team_name,
+        sum(hours_saved) as impact_hours_saved,
+        max(case when is_suppressed then 1 else 0 end) as any_suppressed
+    from fct_leakage_team_monthly
+    group by team_name
+),
+
+effort_days as (
+    -- each treatment team's own days and the control cohort's, in the team's baseline
+    -- window and in its impact phase
+    select
+        treatment_teams.team_name,
+        int_team_delivered_effort_daily.week_start,
+        int_team_delivered_effort_daily.team_name = treatment_teams.team_name as is_own,
+        int_team_delivered_effort_daily.capacity_hours,
+        int_team_delivered_effort_daily.delivered_effort_hours,
+        case
+            when int_team_delivered_effort_daily.date_day < treatment_teams.baseline_end_date then 'baseline'
+            else 'impact'
+        end as window_name
+    from treatment_teams
+    inner join int_team_delivered_effort_daily
+        on (
+            int_team_delivered_effort_daily.date_day >= treatment_teams.baseline_start_date
+            and int_team_delivered_effort_daily.date_day < treatment_teams.baseline_end_date
+        )
+        or int_team_delivered_effort_daily.date_day >= treatment_teams.impact_start_date
+    inner join int_teams on int_team_delivered_effort_daily.team_name = int_teams.team_name
+    where int_team_delivered_effort_daily.team_name = treatment_teams.team_name or int_teams.cohort = 'control'
+),
+
+effort_windows as (
+    -- focus hours and finished-work hours per week
+    select
+        team_name,
+        window_name,
+        week_start,
+        sum(case when is_own then capacity_hours else 0 end) as team_capacity_hours,
+        sum(case when is_own then delivered_effort_hours else 0 end) as team_effort_hours,
+        sum(case when is_own then 0 else capacity_hours end) as control_capacity_hours,
+        sum(case when is_own then 0 else delivered_effort_hours end) as control_effort_hours
+    from effort_days
+    group by team_name, window_name, week_start
+),
+
+effort_moments as (
+    -- utilisation = finished-work hours / focus hours, pooled per window, and the variance
+    -- of its weekly values (for the standard error of the pooled figure)
+    select
+        team_name,
+        {%- for window in ['baseline', 'impact'] %}
+            sum(case when window_name = '{{ window }}' and team_capacity_hours > 0 then 1 else 0 end) as {{ window }}_weeks,
+            sum(case when window_name = '{{ window }}' then team_capacity_hours else 0 end) as team_{{ window }}_capacity_hours,
+            {{ safe_divide(
+                "sum(case when window_name = '" ~ window ~ "' then team_effort_hours else 0 end)",
+                "sum(case when window_name = '" ~ window ~ "' then team_capacity_hours else 0 end)",
+            ) }} as team_{{ window }}_utilisation,
+            {{ safe_divide(
+                "sum(case when window_name = '" ~ window ~ "' then control_effort_hours else 0 end)",
+                "sum(case when window_name = '" ~ window ~ "' then control_capacity_hours else 0 end)",
+            ) }} as control_{{ window }}_utilisation,
+            var_samp(case when window_name = '{{ window }}' and team_capacity_hours > 0 then team_effort_hours / team_capacity_hours end)
+                as team_{{ window }}_variance,
+            var_samp(case when window_name = '{{ window }}' and control_capacity_hours > 0 then control_effort_hours / control_capacity_hours end)
+                as control_{{ window }}_variance{{ ',' if not loop.last }}
+        {%- endfor %}
+    from effort_windows
+    group by team_name
+),
+
+leakage_estimates as (
+    select
+        team_impact.*,
+        control_team_count.control_teams,
+        effort_moments.*,
+        {{ safe_divide('effort_moments.control_impact_utilisation', 'effort_moments.control_baseline_utilisation') }}
+            as control_utilisation_ratio
+    from team_impact
+    cross join control_team_count
+    left join effort_moments on team_impact.team_name = effort_moments.team_name
+),
+
+leakage_gain as (
+    select
+        *,
+        -- focus hours that went into neither finished work nor the control-adjusted Day-Zero
+        -- share of it: (U_b x C_i / C_b - U_i) x impact focus hours
+        (team_baseline_utilisation * control_utilisation_ratio - team_impact_utilisation) * team_impact_capacity_hours
+            as measured_leakage_hours,
+        -- delta method over the four weekly means
+        sqrt(
+            team_impact_variance / nullif(impact_weeks, 0)
+            + power(control_utilisation_ratio, 2) * team_baseline_variance / nullif(baseline_weeks, 0)
+            + power(team_baseline_utilisation / control_baseline_utilisation, 2) * control_impact_variance / nullif(impact_weeks, 0)
+            + power(team_baseline_utilisation * control_impact_utilisation / power(control_baseline_utilisation, 2), 2)
+            * control_baseline_variance / nullif(baseline_weeks, 0)
+        ) * team_impact_capacity_hours as measured_leakage_hours_standard_error
+    from leakage_estimates
+),
+
+leakage_rates as (
+    select
+        *,
+        1 - {{ safe_divide('measured_leakage_hours', 'impact_hours_saved') }} as reinvestment_rate,
+        1.645 * {{ safe_divide('measured_leakage_hours_standard_error', 'impact_hours_saved') }}
+            as reinvestment_rate_half_width_90
+    from leakage_gain
+),
+
+leakage_status as (
+    select
+        *,
+        case
+            when any_suppressed = 1 then 'not measurable: suppressed (small team)'
+            when coalesce(impact_hours_saved, 0) <= 0 then 'not measurable: no hours saved in the impact phase'
+            when control_teams = 0 then 'not measurable: no control teams'
+            when team_baseline_utilisation is null or team_impact_utilisation is null or control_utilisation_ratio is null
+                then 'not measurable: no finished work at Day Zero or since'
+            when impact_weeks < {{ var('leakage_min_weeks') }} or baseline_weeks < {{ var('leakage_min_weeks') }}
+                then 'not measurable: fewer than {{ var("leakage_min_weeks") }} weeks at Day Zero or in the impact phase'
+            when reinvestment_rate_half_width_90 is null
+                or reinvestment_rate_half_width_90 > {{ var('leakage_max_interval_half_width') }}
+                then 'not measurable: 90% interval wider than +/- {{ var("leakage_max_interval_half_width") }}'
+            else 'measured'
+        end as leakage_status
+    from leakage_rates
+),
+
+team_leakage as (
+    select
+        team_name,
+        leakage_status,
+        reinvestment_rate,
+        reinvestment_rate_half_width_90,
+        case
+            when leakage_status <> 'measured' then null
+            when reinvestment_rate < 0 then 0.0
+            when reinvestment_rate > 1 then 1.0
+            else reinvestment_rate
+        end as realised_share
+    from leakage_status
+),
+
+---------- per team and period, then cohorts and the organisation
+
+team_rows as (
+    select
+        fct_headline_intervals.scope_name as team_name,
+        int_teams.cohort,
+        fct_headline_intervals.period_type,
+        fct_headline_intervals.period_start,
+        fct_headline_intervals.hours_saved,
+        fct_headline_intervals.value_of_hours_saved_usd,
+        team_quality_costs.production_deployments,
+        team_quality_costs.failed_deployments,
+        team_quality_costs.extra_failed_deployments,
+        team_quality_costs.extra_rework_deployments,
+        team_quality_costs.failure_cost_usd,
+        team_quality_costs.rework_cost_usd,
+        team_leakage.leakage_status,
+        team_leakage.reinvestment_rate,
+        team_leakage.reinvestment_rate_half_width_90,
+        team_leakage.realised_share
+    from fct_headline_intervals
+    left join int_teams on fct_headline_intervals.scope_name = int_teams.team_name
+    left join team_quality_costs
+        on fct_headline_intervals.scope_name = team_quality_costs.team_name
+        and fct_headline_intervals.period_type = team_quality_costs.period_type
+        and fct_headline_intervals.period_start = team_quality_costs.period_start
+    left join team_leakage on fct_headline_intervals.scope_name = team_leakage.team_name
+    where fct_headline_intervals.scope_type = 'team'
+),
+
+team_rows_realised as (
+    select
+        *,
+        case
+            when coalesce(hours_saved, 0) = 0 then true
+            else leakage_status = 'measured'
+        end as is_leakage_measured,
+        case when coalesce(hours_saved, 0) = 0 then 0 else hours_saved * realised_share end as realised_hours_saved,
+        case when coalesce(value_of_hours_saved_usd, 0) = 0 then 0 else value_of_hours_saved_usd * realised_share end
+            as realised_value_usd
+    from team_rows
+),
+
+scope_quality as (
+    select
+        'team' as scope_type,
+        team_name as scope_name,
+        period_type,
+        period_start,
+        1 as teams,
+        case when leakage_status = 'measured' or coalesce(hours_saved, 0) = 0 then 0 else 1 end as teams_leakage_not_measurable,
+        production_deployments,
+        failed_deployments,
+        extra_failed_deployments,
+        extra_rework_deployments,
+        failure_cost_usd,
+        rework_cost_usd,
+        realised_hours_saved,
+        realised_value_usd,
+        coalesce(leakage_status, 'no AI rollout') as leakage_status,
+        reinvestment_rate,
+        reinvestment_rate_half_width_90
+    from team_rows_realised
+
+    union all
+
+    select
+        'cohort' as scope_type,
+        cohort as scope_name,
+        period_type,
+        period_start,
+        count(*) as teams,
+        sum(case when is_leakage_measured then 0 else 1 end) as teams_leakage_not_measurable,
+        sum(production_deployments) as production_deployments,
+        sum(failed_deployments) as failed_deployments,
+        sum(extra_failed_deployments) as extra_failed_deployments,
+        sum(extra_rework_deployments) as extra_rework_deployments,
+        sum(failure_cost_usd) as failure_cost_usd,
+        sum(rework_cost_usd) as rework_cost_usd,
+        sum(realised_hours_saved) as realised_hours_saved,
+        sum(realised_value_usd) as realised_value_usd,
+        null as leakage_status,
+        null as reinvestment_rate,
+        null as reinvestment_rate_half_width_90
+    from team_rows_realised
+    where cohort in ('treatment', 'control')
+    group by cohort, period_type, period_start
+
+    union all
+
+    select
+        'org' as scope_type,
+        'all' as scope_name,
+        period_type,
+        period_start,
+        count(*) as teams,
+        sum(case when is_leakage_measured then 0 else 1 end) as teams_leakage_not_measurable,
+        sum(production_deployments) as production_deployments,
+        sum(failed_deployments) as failed_deployments,
+        sum(extra_failed_deployments) as extra_failed_deployments,
+        sum(extra_rework_deployments) as extra_rework_deployments,
+        sum(failure_cost_usd) as failure_cost_usd,
+        sum(rework_cost_usd) as rework_cost_usd,
+        sum(realised_hours_saved) as realised_hours_saved,
+        sum(realised_value_usd) as realised_value_usd,
+        null as leakage_status,
+        null as reinvestment_rate,
+        null as reinvestment_rate_half_width_90
+    from team_rows_realised
+    group by period_type, period_start
+),
+
+joined as (
+    select
+        fct_headline_intervals.scope_type,
+        fct_headline_intervals.scope_name,
+        fct_headline_intervals.period_type,
+        fct_headline_intervals.period_start,
+        fct_headline_intervals.period_end,
+        scope_quality.teams,
+        fct_headline_intervals.hours_saved,
+        fct_headline_intervals.value_of_hours_saved_usd,
+        fct_headline_intervals.ai_total_cost_usd,
+        fct_headline_intervals.net_productivity_gain_usd,
+        fct_headline_intervals.net_productivity_gain_usd_lower_90,
+        fct_headline_intervals.net_productivity_gain_usd_upper_90,
+        scope_quality.production_deployments,
+        scope_quality.failed_deployments,
+        scope_quality.extra_failed_deployments,
+        scope_quality.extra_rework_deployments,
+        coalesce(scope_quality.failure_cost_usd, 0) as failure_cost_usd,
+        coalesce(scope_quality.rework_cost_usd, 0) as rework_cost_usd,
+        scope_quality.teams_leakage_not_measurable,
+        case
+            when fct_headline_intervals.scope_type = 'team' then scope_quality.leakage_status
+            when scope_quality.teams_leakage_not_measurable = 0 then 'measured'
+            else 'not measurable for ' || cast(scope_quality.teams_leakage_not_measurable as {{ dbt.type_string() }})
+                || ' of ' || cast(scope_quality.teams as {{ dbt.type_string() }}) || ' teams'
+        end as leakage_status,
+        scope_quality.reinvestment_rate,
+        scope_quality.reinvestment_rate_half_width_90,
+        scope_quality.realised_hours_saved,
+        scope_quality.realised_value_usd
+    from fct_headline_intervals
+    left join scope_quality
+        on fct_headline_intervals.scope_type = scope_quality.scope_type
+        and fct_headline_intervals.scope_name = scope_quality.scope_name
+        and fct_headline_intervals.period_type = scope_quality.period_type
+        and fct_headline_intervals.period_start = scope_quality.period_start
+),
+
+final as (
+    select
+        ---------- grain
+        cast(scope_type as {{ dbt.type_string() }}) as scope_type,
+        cast(scope_name as {{ dbt.type_string() }}) as scope_name,
+        cast(period_type as {{ dbt.type_string() }}) as period_type,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(coalesce(teams, 0) as bigint) as teams,
+
+        ---------- step 1: net gain as published
+        cast(hours_saved as {{ type_double() }}) as hours_saved,
+        cast(value_of_hours_saved_usd as decimal(18, 2)) as value_of_hours_saved_usd,
+        cast(ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
+        cast(net_productivity_gain_usd as decimal(18, 2)) as net_productivity_gain_usd,
+        cast(net_productivity_gain_usd_lower_90 as decimal(18, 2)) as net_productivity_gain_usd_lower_90,
+        cast(net_productivity_gain_usd_upper_90 as decimal(18, 2)) as net_productivity_gain_usd_upper_90,
+
+        ---------- step 2: quality
+        cast(coalesce(production_deployments, 0) as bigint) as production_deployments_since_rollout,
+        cast(coalesce(failed_deployments, 0) as bigint) as failed_deployments_since_rollout,
+        cast(extra_failed_deployments as {{ type_double() }}) as extra_failed_deployments,
+        cast(extra_rework_deployments as {{ type_double() }}) as extra_rework_deployments,
+        cast(failure_cost_usd as decimal(18, 2)) as failure_cost_usd,
+        cast(rework_cost_usd as decimal(18, 2)) as rework_cost_usd,
+        cast(failure_cost_usd + rework_cost_usd as decimal(18, 2)) as quality_regression_cost_usd,
+        {{ 'true' if credit_improvement else 'false' }} as is_quality_improvement_credited,
+        cast(net_productivity_gain_usd - (failure_cost_usd + rework_cost_usd) as decimal(18, 2))
+            as quality_adjusted_net_gain_usd,
+
+        ---------- step 3: leakage
+        cast(leakage_status as {{ dbt.type_string() }}) as leakage_status,
+        cast(reinvestment_rate as {{ type_double() }}) as reinvestment_rate,
+        cast(reinvestment_rate - reinvestment_rate_half_width_90 as {{ type_double() }}) as reinvestment_rate_lower_90,
+        cast(reinvestment_rate + reinvestment_rate_half_width_90 as {{ type_double() }}) as reinvestment_rate_upper_90,
+        cast(case when hours_saved is not null and teams_leakage_not_measurable = 0 then realised_hours_saved end as {{ type_double() }})
+            as realised_hours_saved,
+        cast(
+            case when hours_saved is not null and teams_leakage_not_measurable = 0 then hours_saved - realised_hours_saved end
+            as {{ type_double() }}
+        ) as leakage_hours,
+        cast(case when hours_saved is not null and teams_leakage_not_measurable = 0 then realised_value_usd end as decimal(18, 2))
+            as realised_value_usd,
+        cast(
+            case
+                when hours_saved is not null and teams_leakage_not_measurable = 0
+                    then realised_value_usd - ai_total_cost_usd - (failure_cost_usd + rework_cost_usd)
+            end as decimal(18, 2)
+        ) as realised_net_gain_usd
+    from joined
+)
+
+select * from final
