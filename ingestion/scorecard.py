@@ -124,6 +124,43 @@ def tool_acceptance_cells(tools: list[dict[str, Any]], cohorts: list[str]) -> di
     return cells
 
 
+def read_waterfall(db_path: Path | None, quarter: Any) -> list[dict[str, Any]]:
+    """The cohort rows of `marts.fct_net_gain_waterfall` for the quarter; [] when the mart is
+    not there (a warehouse built before it)."""
+    con = duckdb.connect(str(db_path or warehouse_path()), read_only=True)
+    try:
+        try:
+            cursor = con.execute(
+                """
+                select *
+                from marts.fct_net_gain_waterfall
+                where scope_type = 'cohort' and period_type = 'quarter' and period_start = ?
+                order by scope_name
+                """,
+                [quarter],
+            )
+        except duckdb.CatalogException:
+            return []
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def waterfall_line(row: dict[str, Any]) -> str:
+    """`treatment: net gain 150,000 - quality cost 3,000 = 147,000; realised after leakage
+    120,000` (or why nothing realised is shown)."""
+    money = "{:,.0f}"
+    text = (
+        f"{row['scope_name']}: net gain {_fmt(row['net_productivity_gain_usd'], money)}"
+        f" - quality cost {_fmt(row['quality_regression_cost_usd'], money)}"
+        f" = {_fmt(row['quality_adjusted_net_gain_usd'], money)}"
+    )
+    if row.get("realised_net_gain_usd") is None:
+        return f"{text}; realised after leakage: {row['leakage_status']}"
+    return f"{text}; realised after leakage {_fmt(row['realised_net_gain_usd'], money)}"
+
+
 def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> list[dict[str, Any]]:
     rows = read_scorecard(db_path)
     path = Path(db_path or warehouse_path())
@@ -169,6 +206,8 @@ def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> li
         "90% CI: bootstrap interval (fct_headline_intervals): teams resampled, then tasks "
         "within teams; AI cost is exact."
     )
+    for row in read_waterfall(db_path, quarter):
+        printer(f"Waterfall (marts.fct_net_gain_waterfall) {waterfall_line(row)}")
     printer(f"Warehouse: {path}")
     printer(f'Query it:  duckdb {path} -c "select * from marts.rpt_ai_roi_scorecard"')
     printer(

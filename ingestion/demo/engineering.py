@@ -280,6 +280,14 @@ class TeamResult:
     #: (done day in UTC, effort hours with AI, hours the AI saved) of every AI-assisted task
     #: done before the history ends: the truth the hours-saved estimators are checked against
     ai_savings: list[tuple[date, float, float]] = field(default_factory=list)
+    #: (done day in UTC, hours left idle) after AI-assisted tasks of the leakage team
+    leaked: list[tuple[date, float]] = field(default_factory=list)
+    #: (finish day in UTC, draw) of every successful production deployment of the
+    #: quality-regression team from its rollout: an incident followed when draw < the
+    #: incident rate, so draws in [rate before, rate after) are the incidents the
+    #: regression added; and the hours from start to resolution of its deploy-caused incidents
+    incident_draws: list[tuple[date, float]] = field(default_factory=list)
+    restore_hours: list[float] = field(default_factory=list)
 
 
 class TeamSimulation:
@@ -298,6 +306,9 @@ class TeamSimulation:
         self.tasks: list[Task] = []
         self.prs: list[PR] = []
         self.members = [p for p in world.people if any(s.team == team.name for s in p.stints)]
+        self.leakage = team.name == world.special.get("leakage_team")
+        self.leaked: list[tuple[datetime, float]] = []
+        self.incident_draws: list[tuple[date, float]] = []
         self.files_pool = self._file_pool()
 
     # -- helpers -----------------------------------------------------------------
@@ -449,6 +460,13 @@ class TeamSimulation:
                         epic.tasks.append(task)
                     self.tasks.append(task)
                     cursor = done
+                    if ai and self.leakage:
+                        # saved time not reinvested: idle before the next task
+                        multiplier = float(EFFECTS["ai_task_effort_multiplier"])  # type: ignore[arg-type]
+                        share = float(EFFECTS["leakage_team_unreinvested_share"])  # type: ignore[arg-type]
+                        idle = (effort / multiplier - effort) * share
+                        self.leaked.append((done, idle))
+                        cursor = add_weekday_days(done, idle / FOCUS_HOURS_PER_DAY)
         # A small backlog that nobody has started yet.
         for _ in range(rng.randint(4, 12)):
             key, issue_id = self.new_issue()
@@ -917,7 +935,10 @@ class TeamSimulation:
                 base = float(EFFECTS["incident_rate_per_deploy"])  # type: ignore[arg-type]
                 if regression and self.treated_on(_local(when, team).date()):
                     base = float(EFFECTS["incident_rate_per_deploy_regression"])  # type: ignore[arg-type]
-                if rng.random() < base:
+                draw = rng.random()
+                if regression and self.treated_on(_local(when, team).date()):
+                    self.incident_draws.append((finished.date(), draw))
+                if draw < base:
                     started = finished + timedelta(hours=rng.uniform(0.25, 48.0))
                     push(started, 2, "incident", {"cause": deployment, "included": included})
             elif kind == "incident":
@@ -1590,7 +1611,23 @@ class TeamSimulation:
             "deployments": len(deployments),
         }
         return TeamResult(
-            self.team.name, epics, incidents, counts, self.repo_object(prs), self.ai_savings()
+            self.team.name,
+            epics,
+            incidents,
+            counts,
+            self.repo_object(prs),
+            self.ai_savings(),
+            [
+                (_utc(done, self.team).date(), idle)
+                for done, idle in self.leaked
+                if done < self.cut_local
+            ],
+            self.incident_draws,
+            [
+                (i["_resolved"] - i["_created"]).total_seconds() / 3600
+                for i in self.incidents
+                if i["_cause_deployment_id"] is not None and i["_resolved"] is not None
+            ],
         )
 
     def ai_savings(self) -> list[tuple[date, float, float]]:

@@ -24,7 +24,7 @@ from ingestion.demo.copilot import generate_ai_usage, generate_copilot
 from ingestion.demo.engineering import STATUS_CATEGORIES, STATUSES, Counters, simulate_team
 from ingestion.demo.output import Output
 from ingestion.demo.timeutil import iso_utc
-from ingestion.demo.truth import true_hours_saved
+from ingestion.demo.truth import true_hours_saved, true_leakage, true_quality_regression
 from ingestion.demo.world import EFFECTS, ORG, World, build_world, stable_hex, stable_int
 
 GENERATOR_VERSION = "1"
@@ -188,10 +188,17 @@ def generate(
     repos, epics, incidents = [], [], []
     team_counts: dict[str, dict[str, int]] = {}
     ai_savings = {}
+    leaked: dict[str, list[tuple[date, float]]] = {}
+    incident_draws: list[tuple[date, float]] = []
+    restore_hours: list[float] = []
     for team in world.teams:
         result = simulate_team(world, team, counters, out)
         if result.ai_savings:
             ai_savings[team.name] = result.ai_savings
+        if result.leaked:
+            leaked[team.name] = result.leaked
+        if team.name == world.special["quality_regression_team"]:
+            incident_draws, restore_hours = result.incident_draws, result.restore_hours
         repos.append(result.repo)
         epics.extend(result.epics)
         incidents.extend(result.incidents)
@@ -285,6 +292,15 @@ def generate(
         "roster_valid_to": "inclusive last day (a stint covers valid_from <= day <= valid_to)",
         "effects": effects,
         "true_hours_saved": true_hours_saved(world, ai_savings, costs["total_usd"]),
+        "true_quality_regression": true_quality_regression(
+            world,
+            regression,
+            incident_draws,
+            restore_hours,
+            float(EFFECTS["incident_rate_per_deploy"]),  # type: ignore[arg-type]
+            float(EFFECTS["incident_rate_per_deploy_regression"]),  # type: ignore[arg-type]
+        ),
+        "true_leakage": true_leakage(world, ai_savings, leaked),
         "engineers": humans,
         "ai_cost_summary": costs,
         "copilot_summary": copilot_summary,

@@ -95,3 +95,104 @@ def true_hours_saved(
         "org_ai_total_cost_usd": round(ai_total_cost_usd, 2),
         "org_net_gain_usd": round(org_total["value_usd"] - ai_total_cost_usd, 2),
     }
+
+
+def _phase(world: World, team: str, day: date) -> str:
+    rollout = world.team(team).rollout
+    assert rollout is not None
+    return "adoption" if day < rollout + timedelta(days=ADOPTION_WINDOW_DAYS) else "impact"
+
+
+def true_quality_regression(
+    world: World,
+    team: str,
+    incident_draws: list[tuple[date, float]],
+    restore_hours: list[float],
+    rate_before: float,
+    rate_after: float,
+) -> dict[str, Any]:
+    """The quality-regression team's extra failed deployments: a successful production
+    deployment from the rollout on caused an incident when its draw was below the incident
+    rate, so a draw in [rate before, rate after) is an incident only the regression caused
+    (same draw, no regression: no incident). Its cost = those deployments x the median hours
+    from start to resolution of the team's deploy-caused incidents (one responder) x the
+    team's loaded hourly cost on the deployment day."""
+    ordered = sorted(restore_hours)
+    middle = len(ordered) // 2
+    median = (
+        (ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2)
+        if ordered
+        else 0.0
+    )
+    phases: dict[str, dict[str, float]] = defaultdict(
+        lambda: {"deployments": 0, "extra_failed_deployments": 0, "cost_usd": 0.0}
+    )
+    for day, draw in sorted(incident_draws):
+        for name in (_phase(world, team, day), "total"):
+            phases[name]["deployments"] += 1
+        if rate_before <= draw < rate_after:
+            rate = team_loaded_rate(world, team, day) or 0.0
+            for name in (_phase(world, team, day), "total"):
+                phases[name]["extra_failed_deployments"] += 1
+                phases[name]["cost_usd"] += median * rate
+    return {
+        "definition": (
+            "successful production deployments from the rollout whose incident draw fell in "
+            "[rate before, rate after): incidents the regression added; cost = each x the "
+            "median start-to-resolution hours of the team's deploy-caused incidents (one "
+            "responder) x the team's loaded hourly cost that day; phases by the deployment's "
+            "finish day (UTC)"
+        ),
+        "team": team,
+        "restore_effort_hours": round(median, 3),
+        "phases": {
+            name: {
+                "deployments": int(phases[name]["deployments"]),
+                "extra_failed_deployments": int(phases[name]["extra_failed_deployments"]),
+                "cost_usd": round(phases[name]["cost_usd"], 2),
+            }
+            for name in ("adoption", "impact", "total")
+        },
+    }
+
+
+def true_leakage(
+    world: World,
+    savings: dict[str, list[tuple[date, float, float]]],
+    leaked: dict[str, list[tuple[date, float]]],
+) -> dict[str, Any]:
+    """Per treatment team and phase: hours saved, hours of it left idle (the leakage team
+    idles a fixed share of each AI-assisted task's saving before its next task; the others
+    start the next task at once, so their true leakage is 0) and the leaked share."""
+    teams: dict[str, dict[str, dict[str, float]]] = {}
+    for team in sorted(savings):
+        phases: dict[str, dict[str, float]] = defaultdict(
+            lambda: {"hours_saved": 0.0, "leaked_hours": 0.0}
+        )
+        for done, _effort, hours in savings[team]:
+            for name in (_phase(world, team, done), "total"):
+                phases[name]["hours_saved"] += hours
+        for done, idle in leaked.get(team, []):
+            for name in (_phase(world, team, done), "total"):
+                phases[name]["leaked_hours"] += idle
+        teams[team] = {
+            name: {
+                "hours_saved": round(phases[name]["hours_saved"], 3),
+                "leaked_hours": round(phases[name]["leaked_hours"], 3),
+                "leakage_share": round(
+                    phases[name]["leaked_hours"] / phases[name]["hours_saved"], 4
+                )
+                if phases[name]["hours_saved"]
+                else 0.0,
+            }
+            for name in ("adoption", "impact", "total")
+        }
+    return {
+        "definition": (
+            "hours of the AI's saving left idle before the next task (leakage team: "
+            "leakage_team_unreinvested_share of each AI-assisted task's saving; other teams 0), "
+            "per treatment team and phase by the done day (UTC); leakage_share = leaked / saved"
+        ),
+        "team": world.special.get("leakage_team"),
+        "teams": teams,
+    }

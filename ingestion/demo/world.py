@@ -29,6 +29,9 @@ EFFECTS: dict[str, object] = {
     "deployment_failure_rate": 0.04,
     "incident_rate_per_deploy": 0.09,
     "incident_rate_per_deploy_regression": 0.2,
+    # the leakage team leaves this share of the time the AI saved on a task idle before
+    # starting the next one (every other team starts the next task at once)
+    "leakage_team_unreinvested_share": 0.5,
     "explicit_incident_reference_share": 0.5,
     "copilot_acceptance_rate_range": [0.28, 0.35],
     "copilot_seat_price_usd": 19,
@@ -356,6 +359,7 @@ def build_world(
         "quality_regression_team": treatment[1 % n].name,
         "low_trust_team": treatment[1 % n].name,
         "cursor_team": treatment[2 % n].name,
+        "leakage_team": treatment[1 % n].name,
         "idle_seat_team": treatment[n - 1].name,
     }
     for team in treatment:

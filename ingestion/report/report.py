@@ -647,6 +647,123 @@ def tco_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
 # --- Tables and page ------------------------------------------------------------------------
 
 
+def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
+    """The net gain waterfall of the organisation's whole history (marts.fct_net_gain_waterfall,
+    org 'all', total) as a chart, and the same steps per team in a table."""
+    try:
+        frame = _query(
+            con,
+            """
+            select
+                scope_type,
+                scope_name,
+                cast(value_of_hours_saved_usd as double) as value_of_hours_saved_usd,
+                cast(ai_total_cost_usd as double) as ai_total_cost_usd,
+                cast(net_productivity_gain_usd as double) as net_productivity_gain_usd,
+                cast(failure_cost_usd as double) as failure_cost_usd,
+                cast(rework_cost_usd as double) as rework_cost_usd,
+                cast(quality_adjusted_net_gain_usd as double) as quality_adjusted_net_gain_usd,
+                extra_failed_deployments,
+                leakage_status,
+                reinvestment_rate,
+                cast(leakage_value_usd as double) as leakage_value_usd,
+                cast(realised_net_gain_usd as double) as realised_net_gain_usd,
+                period_start,
+                period_end
+            from marts.fct_net_gain_waterfall
+            where period_type = 'total' and scope_type in ('org', 'team')
+            order by scope_type, scope_name
+            """,
+        )
+    except duckdb.Error:
+        frame = pd.DataFrame()
+    fig = go.Figure()
+    org = frame[frame["scope_type"] == "org"] if not frame.empty else frame
+    if not org.empty:
+        row = org.iloc[0]
+        steps = [
+            ("Value of hours saved", row["value_of_hours_saved_usd"], "relative"),
+            ("AI total cost", -row["ai_total_cost_usd"], "relative"),
+            ("Net productivity gain", row["net_productivity_gain_usd"], "total"),
+            (
+                "Quality regression cost",
+                -(row["failure_cost_usd"] + row["rework_cost_usd"]),
+                "relative",
+            ),
+            ("Quality-adjusted net gain", row["quality_adjusted_net_gain_usd"], "total"),
+        ]
+        if not pd.isna(row["realised_net_gain_usd"]):
+            steps += [
+                ("Leakage", -row["leakage_value_usd"], "relative"),
+                ("Realised net gain", row["realised_net_gain_usd"], "total"),
+            ]
+        fig.add_trace(
+            go.Waterfall(
+                x=[name for name, _, _ in steps],
+                y=[0 if kind == "total" else value for _, value, kind in steps],
+                measure=[kind for _, _, kind in steps],
+                text=[f"{value:,.0f}" for _, value, _ in steps],
+                textposition="outside",
+                name="organisation",
+            )
+        )
+    _empty_note(fig, org)
+    fig.update_yaxes(title_text="USD")
+    _layout(fig, "Net gain waterfall, organisation, whole programme, USD")
+    period = (
+        f"the whole programme, {org.iloc[0]['period_start']:%Y-%m-%d} to "
+        f"{org.iloc[0]['period_end']:%Y-%m-%d}"
+        if not org.empty
+        else "the whole programme"
+    )
+    leakage_note = (
+        f"Leakage: {org.iloc[0]['leakage_status']}, so the realised part is not shown."
+        if not org.empty and pd.isna(org.iloc[0]["realised_net_gain_usd"])
+        else "Leakage is netted: every team with hours saved has a reliable measure."
+    )
+    caption = (
+        "Value of hours saved - AI total cost = net productivity gain; - the control-adjusted "
+        "cost of a quality regression (failed deployments beyond the team's Day-Zero change "
+        "failure rate plus the control teams' change, x restore effort hours x loaded rate; the "
+        "same for rework deployments; an improvement counts 0) = quality-adjusted net gain; - "
+        "leakage (saved hours that did not become finished work, netted only where it is "
+        f"measured reliably) = realised net gain. {leakage_note} "
+        + _label("the whole organisation", period)
+        + " Source: marts.fct_net_gain_waterfall."
+    )
+    teams = frame[frame["scope_type"] == "team"] if not frame.empty else frame
+    table = _table(
+        "waterfall-table",
+        [
+            "team",
+            "net gain (USD)",
+            "extra failed deployments",
+            "quality cost (USD)",
+            "quality-adjusted net gain (USD)",
+            "reinvestment rate",
+            "leakage",
+            "realised net gain (USD)",
+        ],
+        [
+            [
+                r.scope_name,
+                r.net_productivity_gain_usd,
+                r.extra_failed_deployments,
+                r.failure_cost_usd + r.rework_cost_usd,
+                r.quality_adjusted_net_gain_usd,
+                r.reinvestment_rate,
+                r.leakage_status,
+                r.realised_net_gain_usd,
+            ]
+            for r in teams.itertuples()
+        ],
+        "The waterfall's steps per team. "
+        + _label("each team", period)
+        + " Source: marts.fct_net_gain_waterfall.",
+    )
+    return Chart("chart-waterfall", fig, caption), table
+
+
 def _cell(value: object, digits: int = 2) -> str:
     if value is None or value is pd.NA or value is pd.NaT:
         return "&ndash;"
@@ -1019,6 +1136,7 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
         if quarter
         else '<p id="table-teams">No complete quarter of data yet.</p>'
     )
+    waterfall, waterfall_table = waterfall_section(con)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -1056,6 +1174,9 @@ period.</p>
 <h2>3. Business impact: cost and net productivity gain</h2>
 {_figure_html(net_gain)}
 {_figure_html(tco)}
+<h3 id="net-gain-waterfall">Net gain waterfall: quality and leakage</h3>
+{_figure_html(waterfall)}
+{waterfall_table}
 </section>
 <section id="flags">
 <h2>Scorecard flags</h2>

@@ -20,6 +20,7 @@ CHARTS = [
     "chart-did",
     "chart-net-gain",
     "chart-tco",
+    "chart-waterfall",
 ]
 TITLES = [
     "AI suggestion acceptance by tool, organisation, per ISO week",
@@ -28,8 +29,9 @@ TITLES = [
     "AI vs control: team-week means before and after, with 95% intervals",
     "Net productivity gain, organisation, per month and cumulative, USD",
     "AI total cost of ownership by cost type, organisation, per month, USD",
+    "Net gain waterfall, organisation, whole programme, USD",
 ]
-TABLES = ["table-tools", "table-did", "table-teams", "table-flags"]
+TABLES = ["table-tools", "table-did", "table-teams", "table-flags", "waterfall-table"]
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +80,40 @@ def test_headline_figures_carry_their_90_percent_intervals(
     assert f"90% CI {hours_low:,.0f} to {hours_high:,.0f}" in page
     assert f"90% CI {gain_low:,.0f} to {gain_high:,.0f}" in page
     assert 'id="headline-scope"' in page
+
+
+@pytest.mark.slow
+def test_the_waterfall_shows_the_marts_steps_and_why_leakage_is_not_netted(
+    demo_run: dict[str, object], report: Path
+) -> None:
+    """The waterfall section reads marts.fct_net_gain_waterfall: the organisation's net gain
+    and quality-adjusted net gain are on the chart, every team has a row, and where leakage is
+    not netted the caption says why (the status the mart gives)."""
+    import duckdb
+
+    page = report.read_text(encoding="utf-8")
+    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    try:
+        gain, adjusted, status, realised = con.execute(
+            "select net_productivity_gain_usd, quality_adjusted_net_gain_usd, leakage_status, "
+            "realised_net_gain_usd from marts.fct_net_gain_waterfall "
+            "where scope_type = 'org' and period_type = 'total'"
+        ).fetchone()
+        teams = con.execute(
+            "select count(*) from marts.fct_net_gain_waterfall "
+            "where scope_type = 'team' and period_type = 'total'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert adjusted <= gain
+    assert f"{float(gain):,.0f}" in page
+    assert f"{float(adjusted):,.0f}" in page
+    table = page.split('id="waterfall-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == teams + 1
+    if realised is None:
+        assert f"Leakage: {status}, so the realised part is not shown." in page
+    else:
+        assert f"{float(realised):,.0f}" in page
 
 
 @pytest.mark.slow

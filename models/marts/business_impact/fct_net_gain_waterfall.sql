@@ -644,6 +644,11 @@ final as (
             as realised_value_usd,
         cast(
             case
+                when hours_saved is not null and teams_leakage_not_measurable = 0 then value_of_hours_saved_usd - realised_value_usd
+            end as decimal(18, 2)
+        ) as leakage_value_usd,
+        cast(
+            case
                 when hours_saved is not null and teams_leakage_not_measurable = 0
                     then realised_value_usd - ai_total_cost_usd - (failure_cost_usd + rework_cost_usd)
             end as decimal(18, 2)
