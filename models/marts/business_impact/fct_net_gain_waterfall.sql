@@ -355,22 +355,28 @@ effort_moments as (
     -- of its weekly values (for the standard error of the pooled figure)
     select
         team_name,
-        {%- for window in ['baseline', 'impact'] %}
-            sum(case when window_name = '{{ window }}' and team_capacity_hours > 0 then 1 else 0 end) as {{ window }}_weeks,
-            sum(case when window_name = '{{ window }}' then team_capacity_hours else 0 end) as team_{{ window }}_capacity_hours,
-            {{ safe_divide(
-                "sum(case when window_name = '" ~ window ~ "' then team_effort_hours else 0 end)",
-                "sum(case when window_name = '" ~ window ~ "' then team_capacity_hours else 0 end)",
-            ) }} as team_{{ window }}_utilisation,
-            {{ safe_divide(
-                "sum(case when window_name = '" ~ window ~ "' then control_effort_hours else 0 end)",
-                "sum(case when window_name = '" ~ window ~ "' then control_capacity_hours else 0 end)",
-            ) }} as control_{{ window }}_utilisation,
-            var_samp(case when window_name = '{{ window }}' and team_capacity_hours > 0 then team_effort_hours / team_capacity_hours end)
-                as team_{{ window }}_variance,
-            var_samp(case when window_name = '{{ window }}' and control_capacity_hours > 0 then control_effort_hours / control_capacity_hours end)
-                as control_{{ window }}_variance{{ ',' if not loop.last }}
-        {%- endfor %}
+        sum(case when window_name = 'baseline' and team_capacity_hours > 0 then 1 else 0 end) as baseline_weeks,
+        sum(case when window_name = 'baseline' then team_capacity_hours else 0 end) as team_baseline_capacity_hours,
+        sum(case when window_name = 'baseline' then team_effort_hours else 0 end)
+        / nullif(sum(case when window_name = 'baseline' then team_capacity_hours else 0 end), 0) as team_baseline_utilisation,
+        sum(case when window_name = 'baseline' then control_effort_hours else 0 end)
+        / nullif(sum(case when window_name = 'baseline' then control_capacity_hours else 0 end), 0) as control_baseline_utilisation,
+        var_samp(case when window_name = 'baseline' and team_capacity_hours > 0 then team_effort_hours / team_capacity_hours end)
+            as team_baseline_variance,
+        var_samp(
+            case when window_name = 'baseline' and control_capacity_hours > 0 then control_effort_hours / control_capacity_hours end
+        ) as control_baseline_variance,
+        sum(case when window_name = 'impact' and team_capacity_hours > 0 then 1 else 0 end) as impact_weeks,
+        sum(case when window_name = 'impact' then team_capacity_hours else 0 end) as team_impact_capacity_hours,
+        sum(case when window_name = 'impact' then team_effort_hours else 0 end)
+        / nullif(sum(case when window_name = 'impact' then team_capacity_hours else 0 end), 0) as team_impact_utilisation,
+        sum(case when window_name = 'impact' then control_effort_hours else 0 end)
+        / nullif(sum(case when window_name = 'impact' then control_capacity_hours else 0 end), 0) as control_impact_utilisation,
+        var_samp(case when window_name = 'impact' and team_capacity_hours > 0 then team_effort_hours / team_capacity_hours end)
+            as team_impact_variance,
+        var_samp(
+            case when window_name = 'impact' and control_capacity_hours > 0 then control_effort_hours / control_capacity_hours end
+        ) as control_impact_variance
     from effort_windows
     group by team_name
 ),
