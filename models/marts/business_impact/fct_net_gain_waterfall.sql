@@ -1,10 +1,8 @@
 {#-
-    docs/metrics.md (revised): "Net gain waterfall: value of hours saved - AI total cost = net
-    gain (unchanged); - control-adjusted cost of a quality regression (extra failed production
-    deployments x median restore effort hours x responders, plus extra rework hours, each x
-    loaded rate; floored at 0 cost when quality improved) = quality-adjusted net gain. Leakage
-    is shown as the share of hours saved not matched by extra delivered work; it is netted
-    only where its estimate is reliable (stated rule)."
+    docs/metrics.md, "Net gain waterfall": value of hours saved - AI total cost = net gain;
+    - the control-adjusted cost of a quality regression (floored at 0 unless the user opts
+    in) = quality-adjusted net gain; then the realised part, netted only where leakage is
+    measured reliably.
 
     One row per scope (team, cohort treatment/control, org 'all') and period (month, quarter,
     total), the grain of fct_headline_intervals, whose figures are the first two steps:
