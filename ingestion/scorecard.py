@@ -150,6 +150,8 @@ def read_waterfall(db_path: Path | None, quarter: Any) -> list[dict[str, Any]]:
 def waterfall_line(row: dict[str, Any]) -> str:
     """`treatment: net gain 150,000 - quality cost 3,000 = 147,000; realised after leakage
     120,000` (or why nothing realised is shown)."""
+    if row["scope_name"] == "control":
+        return "control: n/a (no AI tools, nothing to adjust)"
     money = "{:,.0f}"
     text = (
         f"{row['scope_name']}: net gain {_fmt(row['net_productivity_gain_usd'], money)}"
