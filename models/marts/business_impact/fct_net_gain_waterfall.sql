@@ -441,8 +441,9 @@ team_leakage as (
     select
         team_name,
         leakage_status,
-        reinvestment_rate,
-        reinvestment_rate_half_width_90,
+        -- a team with a suppressed impact month publishes no rate (privacy rule)
+        case when any_suppressed = 1 then null else reinvestment_rate end as reinvestment_rate,
+        case when any_suppressed = 1 then null else reinvestment_rate_half_width_90 end as reinvestment_rate_half_width_90,
         case
             when leakage_status <> 'measured' then null
             when reinvestment_rate < 0 then 0.0
