@@ -57,9 +57,23 @@
                 ~ " has no data_type in its _" ~ source_name ~ "__sources.yml (needed for the empty stand-in)"
             ) }}
         {%- endif -%}
-        {%- do columns.update({name: column.data_type}) -%}
+        {%- do columns.update({name: raw_type(column.data_type)}) -%}
     {%- endfor -%}
     {{- return(columns) -}}
+{%- endmacro %}
+
+{#- A raw-table contract type in the engine's spelling: Spark has no timestamptz (its
+    timestamp is instant-based, read in the session's UTC time zone). -#}
+{% macro raw_type(data_type) -%}
+    {{- return(adapter.dispatch('raw_type', 'ai_roi')(data_type)) -}}
+{%- endmacro %}
+
+{% macro default__raw_type(data_type) -%}
+    {{- return(data_type) -}}
+{%- endmacro %}
+
+{% macro spark__raw_type(data_type) -%}
+    {{- return('timestamp' if data_type | lower == 'timestamptz' else data_type) -}}
 {%- endmacro %}
 
 {#- 'true' / 'false' (SQL): whether any of the (source, table) pairs is loaded. -#}

@@ -29,3 +29,9 @@
 {% macro duckdb__pseudonymize(column) -%}
     ai_roi_pseudonym(cast({{ column }} as string))
 {%- endmacro %}
+
+{#- Spark: the session function registered by ingestion/spark/session.py (the same HMAC in
+    Python; on Databricks a Unity Catalog function reading the key from a secret scope). -#}
+{% macro spark__pseudonymize(column) -%}
+    ai_roi_pseudonym(cast({{ column }} as string))
+{%- endmacro %}

@@ -13,7 +13,15 @@
 
 {#- True when `column` (lower-cased) contains `pattern_column` (already lower-case). -#}
 {% macro contains_text(column, pattern_column) -%}
+    {{ return(adapter.dispatch('contains_text', 'ai_roi')(column, pattern_column)) }}
+{%- endmacro %}
+
+{% macro default__contains_text(column, pattern_column) -%}
     (strpos(lower({{ column }}), {{ pattern_column }}) > 0)
+{%- endmacro %}
+
+{% macro spark__contains_text(column, pattern_column) -%}
+    (instr(lower({{ column }}), {{ pattern_column }}) > 0)
 {%- endmacro %}
 
 {#- Epoch-seconds string (dlt's _dlt_load_id) to a timestamp. -#}
@@ -23,6 +31,10 @@
 
 {% macro default__load_id_to_timestamp(column) -%}
     to_timestamp(cast({{ column }} as {{ type_double() }}))
+{%- endmacro %}
+
+{% macro spark__load_id_to_timestamp(column) -%}
+    timestamp_seconds(cast({{ column }} as double))
 {%- endmacro %}
 
 {#- A Jinja list of strings as a SQL list of lower-case literals: 'a', 'b'. -#}
@@ -63,4 +75,18 @@
 
 {% macro spark__matches_regex(column, pattern_column) -%}
     lower({{ column }}) rlike lower({{ pattern_column }})
+{%- endmacro %}
+
+{#- A boolean that is true, or stops the query with `message` when `condition` holds (a
+    guard in a where clause: the build fails instead of returning wrong rows). -#}
+{% macro fail_when(condition, message) -%}
+    (case when {{ condition }} then cast({{ adapter.dispatch('raise_error', 'ai_roi')(message) }} as boolean) else true end)
+{%- endmacro %}
+
+{% macro default__raise_error(message) -%}
+    error('{{ message | replace("'", "''") }}')
+{%- endmacro %}
+
+{% macro spark__raise_error(message) -%}
+    raise_error('{{ message | replace("'", "") }}')
 {%- endmacro %}

@@ -1,6 +1,7 @@
-{#- Durations in hours (double) between two timestamps; null when either is null. -#}
+{#- Durations in hours (double) between two timestamps; null when either is null. A double
+    before the division: Spark would otherwise divide as decimal(27, 6) and round. -#}
 {% macro hours_between(start_ts, end_ts) -%}
-    ({{ dbt.datediff(start_ts, end_ts, 'second') }} / 3600.0)
+    (cast({{ dbt.datediff(start_ts, end_ts, 'second') }} as {{ type_double() }}) / 3600.0)
 {%- endmacro %}
 
 {#- A duration in hours, or null when negative (a stage that "ended before it began"). -#}
@@ -41,4 +42,8 @@
 
 {% macro default__iso_day_of_week(column) -%}
     extract(isodow from {{ column }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(column) -%}
+    extract(dayofweek_iso from {{ column }})
 {%- endmacro %}

@@ -27,9 +27,9 @@
     the newest load already built, minus var('incremental_lookback_days') (`loaded_at`).
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key=['source', 'ai_tool', 'subject_id', 'usage_date'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

@@ -13,9 +13,9 @@
     its edge.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key=['repository_full_name', 'commit_sha', 'parent_sha'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

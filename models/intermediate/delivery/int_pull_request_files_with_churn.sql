@@ -17,9 +17,9 @@
     change on GitHub, so no row needs deleting without a replacement.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key=['pull_request_id', 'file_path'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

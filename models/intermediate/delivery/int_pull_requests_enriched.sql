@@ -20,9 +20,9 @@
     `dbt build --full-refresh`.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key='pull_request_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

@@ -32,7 +32,7 @@ team_rollouts as (
         team_name,
         max(case when cohort = 'treatment' then 1 else 0 end) = 1 as is_treatment,
         min(case when cohort = 'treatment' then rollout_date end) as rollout_date,
-        {{ dbt.listagg("distinct ai_tool", "', '") }} as ai_tools
+        {{ dbt.listagg("distinct ai_tool", "', '", "order by ai_tool") }} as ai_tools
     from rollouts
     group by team_name
 ),

@@ -4,9 +4,9 @@
     so a run deletes the staged rows of every re-read PR and inserts its current list.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key=['repository_full_name', 'pull_number'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

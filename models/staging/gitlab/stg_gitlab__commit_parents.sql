@@ -5,9 +5,9 @@
     reloads the commit, so a run re-stages the parents of every re-read commit.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key=['repository_full_name', 'commit_sha'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

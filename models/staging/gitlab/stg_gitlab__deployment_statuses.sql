@@ -9,9 +9,9 @@
     Incremental: re-staged with the deployment rows of the loads since the last build.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key='deployment_status_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 

@@ -8,9 +8,9 @@
     rows of the loads that arrived since the last build, keyed like the raw table.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key='deployment_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 
