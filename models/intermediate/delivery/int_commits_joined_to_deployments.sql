@@ -3,17 +3,24 @@
     deployed commit contains it (the deployed SHA itself or one of its ancestors).
 
     The ancestry walk starts at each successful production deployment's SHA and follows
-    parent edges backwards (`union` deduplicates, so merges do not multiply paths), but
-    only through commits committed after the previous successful deployment of the same
-    repository finished, minus a week of slack (commits older than that were already
-    shipped by an earlier deployment). Tag and release deployments walk without that floor:
-    a tag on a release branch may be the first to contain commits older than the previous
-    tag. This keeps the walk proportional to the commits
-    between deployments instead of all history.
+    parent edges backwards, but only through commits committed after the previous
+    successful deployment of the same repository finished, minus a week of slack (commits
+    older than that were already shipped by an earlier deployment). Tag and release
+    deployments walk without that floor: a tag on a release branch may be the first to
+    contain commits older than the previous tag. This keeps the walk proportional to the
+    commits between deployments instead of all history.
 
-    The walk reads materialised tables only (int_commit_parent_edges): evaluated over the
-    staging views inside the recursion, DuckDB with several threads returned a partial walk
-    about one run in 25.
+    The walk moves var('commit_walk_stride') edges per recursion step, over precomputed
+    ancestry (int_commit_ancestor_hops: every ancestor at exactly that many edges, with the
+    latest floor a path of that length can pass), and reads the ancestors fewer edges away
+    from each step once at the end. So the recursion runs about depth / stride steps (the
+    demo: 179 edges, 12 steps) on both engines: Spark runs one job per step, and needs
+    `union all` in a recursive CTE (paths are deduplicated afterwards). The recursion stops
+    at var('commit_walk_max_steps') steps, and the model fails naming the var when a walk
+    got that deep (rather than silently leaving older commits unassigned).
+
+    The walk reads materialised tables only: evaluated over the staging views inside the
+    recursion, DuckDB with several threads returned a partial walk about one run in 25.
 
     Incremental: a commit's earliest deployment never changes when later deployments
     arrive, so a run walks only from deployments finished since the latest one built
@@ -21,9 +28,9 @@
     older deployment.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialized(),
     unique_key=['repository_full_name', 'commit_sha'],
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     on_schema_change='append_new_columns'
 ) }}
 
@@ -35,10 +42,6 @@ with recursive
 deployments as (
     select * from {{ ref('int_deployments_production') }}
     where is_successful
-),
-
-edges as (
-    select * from {{ ref('int_commit_parent_edges') }}
 ),
 
 deployments_with_floor as (
@@ -66,54 +69,106 @@ walk_starts as (
     {% endif %}
 ),
 
-{% if is_incremental() %}
-    -- incremental: the edges the walk can reach (none older than the lowest floor among
-    -- its starts: a few days of commits, not all history), computed once instead of
-    -- scanned from int_commit_parent_edges on every step of the recursion (1.0 s -> 0.15 s
-    -- at full size). A full build reads the table itself: there the edges are all of
-    -- history, and DuckDB probes the table with the walk's keys (5 s) where it would
-    -- rebuild a hash table of the materialised CTE on every step (16 s).
-    edges_in_reach as {{ materialized_cte() }} (
-        select edges.*
-        from edges
-        inner join (
-            select min(walk_starts.walk_floor_at) as lowest_floor_at
-            from walk_starts
-        ) as floors
-            on edges.parent_committed_at >= floors.lowest_floor_at
-    ),
-{% endif %}
+{%- set stride = var('commit_walk_stride') | int %}
+{%- set max_steps = var('commit_walk_max_steps') | int %}
+
+ancestry as (
+    select * from {{ ref('int_commit_ancestor_hops') }}
+    {% if is_incremental() %}
+        -- incremental: only what the walk can reach (none older than the lowest floor among
+        -- its starts: a few days of commits, not all history)
+        where path_floor_at >= (select min(walk_starts.walk_floor_at) from walk_starts)
+    {% endif %}
+),
+
+jumps as (
+    select
+        repository_full_name,
+        commit_sha,
+        ancestor_sha,
+        path_floor_at
+    from ancestry
+    where hops = {{ stride }}
+),
+
+nearer as (
+    -- ancestors fewer than `stride` edges away, any length: the best floor over them
+    select
+        repository_full_name,
+        commit_sha,
+        ancestor_sha,
+        max(path_floor_at) as path_floor_at
+    from ancestry
+    where hops < {{ stride }}
+    group by repository_full_name, commit_sha, ancestor_sha
+),
 
 walk as (
     select
         deployment_id,
         repository_full_name,
         deployed_sha as commit_sha,
-        walk_floor_at
+        walk_floor_at,
+        0 as walk_step
     from walk_starts
-    union
+    union all
     select
         walk.deployment_id,
         walk.repository_full_name,
-        edges.parent_sha as commit_sha,
-        walk.walk_floor_at
+        jumps.ancestor_sha as commit_sha,
+        walk.walk_floor_at,
+        walk.walk_step + 1 as walk_step
     from walk
-    inner join {{ 'edges_in_reach' if is_incremental() else 'edges' }} as edges
-        on walk.repository_full_name = edges.repository_full_name
-        and walk.commit_sha = edges.commit_sha
-    where edges.parent_committed_at >= walk.walk_floor_at
+    inner join jumps
+        on walk.repository_full_name = jumps.repository_full_name
+        and walk.commit_sha = jumps.commit_sha
+    where
+        jumps.path_floor_at >= walk.walk_floor_at
+        and walk.walk_step < {{ max_steps }}
+),
+
+walked as {{ materialized_cte() }} (
+    select distinct
+        deployment_id,
+        repository_full_name,
+        commit_sha,
+        walk_floor_at,
+        walk_step
+    from walk
+),
+
+contained as (
+    select
+        walked.deployment_id,
+        walked.repository_full_name,
+        walked.commit_sha
+    from walked
+    union all
+    select
+        walked.deployment_id,
+        walked.repository_full_name,
+        nearer.ancestor_sha as commit_sha
+    from walked
+    inner join nearer
+        on walked.repository_full_name = nearer.repository_full_name
+        and walked.commit_sha = nearer.commit_sha
+    where nearer.path_floor_at >= walked.walk_floor_at
+),
+
+walk_depth as (
+    select max(walk_step) as deepest_step
+    from walked
 ),
 
 reached as (
     select distinct
-        walk.repository_full_name,
-        walk.commit_sha,
-        walk.deployment_id,
+        contained.repository_full_name,
+        contained.commit_sha,
+        contained.deployment_id,
         deployments_with_floor.finished_at
-    from walk
-    inner join deployments_with_floor on walk.deployment_id = deployments_with_floor.deployment_id
+    from contained
+    inner join deployments_with_floor on contained.deployment_id = deployments_with_floor.deployment_id
 ),
-
 
 earliest as (
     select
@@ -146,12 +201,18 @@ earliest as (
 final as (
     select earliest.*
     from earliest
+    cross join walk_depth
     {% if is_incremental() %}
         left join already_shipped
             on earliest.repository_full_name = already_shipped.repository_full_name
             and earliest.commit_sha = already_shipped.commit_sha
         where already_shipped.commit_sha is null
     {% endif %}
+    {{ 'and' if is_incremental() else 'where' }} {{ fail_when(
+        'coalesce(walk_depth.deepest_step, 0) >= ' ~ max_steps,
+        'int_commits_joined_to_deployments: a walk reached var(commit_walk_max_steps) = ' ~ max_steps
+        ~ ' steps of ' ~ stride ~ ' edges; raise it (dbt_project.yml)'
+    ) }}
 )
 
 select * from final
