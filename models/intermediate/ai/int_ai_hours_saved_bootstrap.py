@@ -480,9 +480,9 @@ def empty_frame() -> pd.DataFrame:
 def model(dbt, session):
     dbt.config(materialized="table")
     method = str(dbt.config.get("hours_saved_method"))
-    work_items = dbt.ref("int_work_items_enriched").df()
-    teams = dbt.ref("int_teams").df()
-    hours_saved = dbt.ref("int_ai_task_hours_saved").df()
+    work_items = to_pandas(dbt.ref("int_work_items_enriched"))
+    teams = to_pandas(dbt.ref("int_teams"))
+    hours_saved = to_pandas(dbt.ref("int_ai_task_hours_saved"))
     if (
         method not in ("measured", "measured_control_adjusted")
         or work_items.empty
@@ -535,8 +535,26 @@ def model(dbt, session):
     return typed(session, frame)
 
 
+def to_pandas(relation) -> pd.DataFrame:
+    """A ref as pandas: a DuckDB relation (.df()) or a Spark DataFrame (.toPandas())."""
+    if hasattr(relation, "toPandas"):
+        return relation.toPandas()
+    return relation.df()
+
+
+SPARK_SCHEMA = (
+    "replicate_id bigint, bootstrap_scheme string, scope_type string, scope_name string, "
+    "month_start date, hours_saved double, value_of_hours_saved_usd double, "
+    "ai_effort_hours double"
+)
+
+
 def typed(session, frame: pd.DataFrame):
     """The frame as a relation with SQL types (NaN becomes NULL, month_start a date)."""
+    if hasattr(session, "createDataFrame"):  # Spark (the spark target)
+        frame = frame.astype(object).where(frame.notna(), None)
+        frame["month_start"] = [None if v is None else pd.Timestamp(v).date() for v in frame["month_start"]]
+        return session.createDataFrame(frame[list(COLUMNS)], schema=SPARK_SCHEMA)
     return session.from_df(frame).project(
         "cast(replicate_id as bigint) as replicate_id, "
         "cast(bootstrap_scheme as varchar) as bootstrap_scheme, "
