@@ -1,6 +1,7 @@
 """`python -m ingestion.spark <command>`:
 
 - `export-raw [--duckdb PATH]`: the DuckDB warehouse's raw tables to Parquet (raw_dir).
+- `compare [--duckdb PATH]`: every mart of the Spark build against the DuckDB build.
 - `dbt <dbt args...>`: run dbt on the Spark target in this process, after building the
   session (metastore, pseudonym function) and registering the raw Parquet tables.
 """
@@ -43,15 +44,31 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     if command == "export-raw":
         parser = argparse.ArgumentParser(prog="python -m ingestion.spark export-raw")
-        parser.add_argument("--duckdb", default=os.environ.get("AI_ROI_DUCKDB_PATH", "warehouse/ai_roi.duckdb"))
+        parser.add_argument(
+            "--duckdb", default=os.environ.get("AI_ROI_DUCKDB_PATH", "warehouse/ai_roi.duckdb")
+        )
         options = parser.parse_args(rest)
         written = export_from_duckdb(Path(options.duckdb), raw_dir())
         print(f"{len(written)} raw tables written to {raw_dir()}")
         return 0
+    if command == "compare":
+        from ingestion.spark.compare import compare, table
+
+        parser = argparse.ArgumentParser(prog="python -m ingestion.spark compare")
+        parser.add_argument(
+            "--duckdb", default=os.environ.get("AI_ROI_DUCKDB_PATH", "warehouse/ai_roi.duckdb")
+        )
+        options = parser.parse_args(rest)
+        results, ok = compare(Path(options.duckdb), build_session(register_pseudonym=False))
+        print(table(results))
+        print(f"spark: {sum(r.ok for r in results)}/{len(results)} marts match the DuckDB build")
+        return 0 if ok else 1
     if command == "dbt":
         started = time.monotonic()
         ok = run_dbt(rest)
-        print(f"spark: dbt {' '.join(rest[:1])} {'passed' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s")
+        print(
+            f"spark: dbt {' '.join(rest[:1])} {'passed' if ok else 'FAILED'} in {time.monotonic() - started:.0f}s"
+        )
         return 0 if ok else 1
     print(__doc__)
     return 2

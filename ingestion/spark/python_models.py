@@ -40,7 +40,11 @@ def install() -> None:
 
     def default_python_submission_method(self: Any) -> str:
         method = getattr(self.config.credentials, "method", None)
-        return "session" if str(method) in ("session", "SparkConnectionMethod.SESSION") else default(self)
+        return (
+            "session"
+            if str(method) in ("session", "SparkConnectionMethod.SESSION")
+            else default(self)
+        )
 
     SparkAdapter.python_submission_helpers = property(python_submission_helpers)  # type: ignore[method-assign,assignment]
     SparkAdapter.default_python_submission_method = property(default_python_submission_method)  # type: ignore[method-assign,assignment]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,10 @@ def build_session(project_dir: Path | None = None, *, register_pseudonym: bool =
     """The local session (created once per process) with the pseudonym UDF registered."""
     from pyspark.sql import SparkSession
 
+    # timestamps collected into Python are read in the process's zone: UTC, like the marts
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Spark's Python workers (the pseudonym UDF) run this interpreter, with this venv
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)

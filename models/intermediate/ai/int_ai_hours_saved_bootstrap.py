@@ -553,7 +553,9 @@ def typed(session, frame: pd.DataFrame):
     """The frame as a relation with SQL types (NaN becomes NULL, month_start a date)."""
     if hasattr(session, "createDataFrame"):  # Spark (the spark target)
         frame = frame.astype(object).where(frame.notna(), None)
-        frame["month_start"] = [None if v is None else pd.Timestamp(v).date() for v in frame["month_start"]]
+        frame["month_start"] = [
+            None if v is None else pd.Timestamp(v).date() for v in frame["month_start"]
+        ]
         return session.createDataFrame(frame[list(COLUMNS)], schema=SPARK_SCHEMA)
     return session.from_df(frame).project(
         "cast(replicate_id as bigint) as replicate_id, "
