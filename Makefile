@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
 # Telemetry off for every tool; dbt reads the committed profiles.yml.
 export DO_NOT_TRACK := 1
@@ -19,7 +20,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_LOG_LEVEL_FILE ?= info
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql lint-macros typecheck governance semantic pytest docs bench bench-git lock clean \
+.PHONY: help setup setup-spark test-spark java demo test lint lint-python lint-sql lint-macros typecheck governance semantic pytest docs bench bench-git lock clean \
 	report report-png export browser
 
 help:
@@ -28,7 +29,8 @@ help:
 	@echo "make lint   - the static checks only (ruff, mypy, dbt-bouncer, sqlfluff, MetricFlow)"
 	@echo "make lint-macros - sqlfluff over the SQL the macros generate (not in make lint yet)"
 	@echo "make docs   - dbt docs on localhost:8080"
-	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+	@echo "make lock   - re-resolve requirements.lock (and requirements-spark.lock) from pyproject.toml"
+	@echo "make test-spark - the demo built on Spark (local session), marts compared with DuckDB"
 	@echo "make report - the HTML report from the marts (reports/ai_roi_report.html)"
 	@echo "make export - the BI file: exports/ai_roi_bi.duckdb (and a .parquet per mart), the published marts only"
 
@@ -41,6 +43,29 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# The Spark extra (pyspark, dbt-spark[session]) on top of the base lock: README: Running on Spark.
+$(SPARK_STAMP): requirements-spark.lock $(STAMP)
+	@echo "==> installing the Spark extra (requirements-spark.lock)"
+	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-spark.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(SPARK_STAMP)
+
+setup-spark: $(SPARK_STAMP) java
+
+# Spark needs a Java 17+ runtime: Debian's, installed when missing and root.
+java:
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> installing Java 17 (Debian) for Spark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	else echo "==> java missing and not root: install a Java 17 runtime for Spark"; exit 1; fi
+
+# The demo company built on Spark (local session) and every mart compared with the DuckDB
+# build; AI_ROI_TEST_REUSE_DEMO=<dir> reuses a built demo as for pytest.
+test-spark: setup-spark
+	@$(BIN)/python -m ingestion.spark.check
 
 demo: setup
 	@$(BIN)/ai-roi demo
@@ -130,6 +155,7 @@ bench-git: setup
 
 lock:
 	@$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	@$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark -c requirements.lock --python-version 3.11 --generate-hashes --quiet -o requirements-spark.lock
 
 clean:
 	rm -rf target logs warehouse data .pytest_cache reports exports

@@ -121,3 +121,11 @@
     {%- endif -%}
     {{ return('array_join(' ~ collected ~ ', ' ~ delimiter_text ~ ')') }}
 {%- endmacro %}
+
+{#- Unit-test fixtures of sources cast to the raw-table contract types: Spark has no
+    timestamptz (dbt-spark's own safe_cast otherwise). -#}
+{% macro spark__safe_cast(field, type) -%}
+    {%- set spark_type = raw_type(type) -%}
+    {%- set field_clean = field.strip('"').strip("'") if (cast_from_string_unsupported_for(spark_type) and field is string) else field -%}
+    cast({{ field_clean }} as {{ spark_type }})
+{%- endmacro %}
