@@ -2,9 +2,10 @@
     Allocation test: for every value of the key `column_name`, the sum of `column` in the
     model equals the sum of `compare_column` in `compare_model` (to the cent for decimals),
     and no key is missing on either side. Used to prove that AI invoices allocated to teams
-    sum back to the invoices exactly.
+    sum back to the invoices exactly. `compare_key` names the key in `compare_model` when it
+    differs; `compare_where` filters `compare_model` (e.g. to the cost lines in use).
 -#}
-{% test sums_match(model, column_name, column, compare_model, compare_column) %}
+{% test sums_match(model, column_name, column, compare_model, compare_column, compare_key=none, compare_where=none) %}
     with
 
     allocated as (
@@ -17,10 +18,11 @@
 
     expected as (
         select
-            {{ column_name }} as key_value,
+            {{ compare_key or column_name }} as key_value,
             sum({{ compare_column }}) as total
         from {{ compare_model }}
-        group by {{ column_name }}
+        {% if compare_where %}where {{ compare_where }}{% endif %}
+        group by {{ compare_key or column_name }}
     )
 
     select

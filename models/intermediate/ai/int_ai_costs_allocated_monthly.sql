@@ -4,7 +4,13 @@
     when given, else by seats), training (hours x loaded rate + vendor fees), maintenance
     and platform (allocated by headcount)."
 
-    One row per invoice line (raw_files.ai_costs, monthly) and team it is allocated to.
+    One row per AI cost line and team it is allocated to. The lines are those
+    int_ai_cost_lines uses (is_used): invoice lines (raw_files.ai_costs, monthly), else for
+    spend no invoice covers the vendors' billing APIs (Anthropic / OpenAI cost reports,
+    Cursor spend, Copilot seat billing), else the tools' own cost estimates (Claude Code);
+    an invoice wins over the billing API, which wins over an estimate, per spend vendor,
+    cost type and month (cost_basis says which; int_ai_spend_reconciled_monthly has the
+    figures side by side and the difference), so no spend is counted twice.
     Allocation basis, first one with a positive total wins:
     - `invoice_team`: the line names a team: all of it goes there;
     - licence and training lines: `seats` = the tool's seats assigned on the month's last
@@ -25,8 +31,9 @@
 -#}
 with
 
-stg_files__ai_costs as (
-    select * from {{ ref('stg_files__ai_costs') }}
+int_ai_cost_lines as (
+    select * from {{ ref('int_ai_cost_lines') }}
+    where is_used
 ),
 
 stg_copilot__seats as (
@@ -51,9 +58,18 @@ int_team_loaded_rates_daily as (
 
 invoices as (
     select
-        *,
+        cost_line_id as invoice_id,
+        cost_basis,
+        cost_month,
+        vendor,
+        ai_tool,
+        cost_type,
+        amount_usd,
+        team_name,
+        seats,
+        training_hours,
         cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'cost_month')) }} as date) as month_end_date
-    from stg_files__ai_costs
+    from int_ai_cost_lines
 ),
 
 invoice_months as (
@@ -256,6 +272,7 @@ exact_shares as (
         invoices.cost_type,
         invoices.ai_tool,
         invoices.vendor,
+        invoices.cost_basis,
         invoices.amount_usd as invoice_amount_usd,
         invoices.training_hours,
         weights.weight / weights.total_weight as allocation_share,
@@ -302,6 +319,7 @@ final as (
         remainders.cost_type,
         remainders.ai_tool,
         remainders.vendor,
+        remainders.cost_basis,
         remainders.allocation_basis,
 
         ---------- numerics
