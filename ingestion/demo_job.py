@@ -64,6 +64,26 @@ def demo_source_configs(
             "api_token": "demo-token",
             "start_date": start.isoformat(),
         },
+        "cursor": {
+            "base_url": server.cursor_url,
+            "api_key": "demo-token",
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+        },
+        "claude_code": {
+            "base_url": server.anthropic_url,
+            "api_key": "demo-token",
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+        },
+        "ai_spend": {
+            "anthropic_base_url": server.anthropic_url,
+            "openai_base_url": server.openai_url,
+            "anthropic_admin_key": "demo-token",
+            "openai_admin_key": "demo-token",
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+        },
     }
 
 
@@ -103,7 +123,8 @@ def run_demo(
             printer(f"  {item['team']} records incidents as issues in {item['repository']}")
     with serve(data_dir) as server:
         printer(
-            f"==> demo APIs served at {server.base_url} (GitHub, Copilot, Jira, PagerDuty shapes)"
+            f"==> demo APIs served at {server.base_url} (GitHub, Copilot, Jira, PagerDuty, "
+            "Cursor, Claude Code, Anthropic and OpenAI shapes)"
         )
         ingest_many(demo_source_configs(server, data_dir, manifest), db_path=db, printer=printer)
     build(db_path=db, printer=printer)

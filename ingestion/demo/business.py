@@ -92,9 +92,20 @@ def write_rollout_and_ownership(world: World, out: Output) -> None:
 
 
 def write_ai_costs(
-    world: World, out: Output, usage: dict[str, dict[date, dict[str, float]]]
+    world: World,
+    out: Output,
+    usage: dict[str, dict[date, dict[str, float]]],
+    api: dict[str, Any] | None = None,
 ) -> dict[str, float]:
-    """Invoices sized so the program's total AI cost is ~2.5x its licences."""
+    """Invoices sized so the program's total AI cost is ~2.5x its licences.
+
+    With `api` (ingestion/demo/ai_tools.py's summary) Anthropic also invoices the API
+    product's usage (its Claude Code invoices exist already: together they cover the
+    Anthropic cost report's whole month), OpenAI spend
+    has no invoice (the TCO takes it from the cost report) and the Cursor usage invoice of
+    the current billing cycle is left out (the TCO takes Cursor's spend API): all count in
+    the total, each once.
+    """
     rng = random.Random(f"{world.seed}:ai_costs")
     price = float(EFFECTS["copilot_seat_price_usd"])  # type: ignore[arg-type]
     months = month_starts(world.program_start, world.end)
@@ -127,11 +138,35 @@ def write_ai_costs(
         )
     usage_total = 0.0
     vendors = {"claude_code": ("Anthropic", "ANT"), "cursor": ("Anysphere", "CUR")}
+    api_spend = (api or {}).get("api_spend_usd", {})
+    cursor_cycle = (api or {}).get("cursor_cycle_start")
+    if api_spend:
+        usage_total += round(sum(api_spend.get("openai", {}).values()), 2)
+        for month_text, amount in sorted((api or {}).get("anthropic_product_usd", {}).items()):
+            month = date.fromisoformat(month_text)
+            usage_total += amount
+            rows.append(
+                [
+                    f"INV-ANTAPI-{month:%Y%m}",
+                    month.isoformat(),
+                    "Anthropic",
+                    "anthropic_api",
+                    "usage",
+                    _money(amount),
+                    "USD",
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
+            )
     for tool, per_month in sorted(usage.items()):
         vendor, code = vendors[tool]
         for month, totals in sorted(per_month.items()):
             amount = round(totals["cost"], 2)
             usage_total += amount
+            if tool == "cursor" and month.isoformat() == cursor_cycle:
+                continue  # not invoiced yet: Cursor's spend API has it
             rows.append(
                 [
                     f"INV-{code}-{month:%Y%m}",

@@ -330,9 +330,14 @@ def stable_minutes(login: str) -> int:
     return sum(ord(c) for c in login) % 480
 
 
-def generate_ai_usage(world: World, out: Output) -> dict[str, dict[date, dict[str, float]]]:
-    """The generic daily usage CSVs for Claude Code (per user) and Cursor (per team).
+def generate_ai_usage(
+    world: World, out: Output, native: dict[str, list[list[Any]]] | None = None
+) -> dict[str, dict[date, dict[str, float]]]:
+    """The daily usage of Claude Code (per user) and Cursor (per team).
 
+    Claude Code's rows go to the generic usage file (and into `native["claude_code"]`);
+    Cursor's go to `native["cursor"]` when `native` is given (the demo serves them through
+    the Cursor Admin API, ingestion/demo/ai_tools.py), else to the usage file.
     Returns monthly totals per tool: {tool: {month: {"cost": usd, "tokens": n}}}.
     """
     rng = random.Random(f"{world.seed}:ai_usage")
@@ -378,6 +383,8 @@ def generate_ai_usage(world: World, out: Output) -> dict[str, dict[date, dict[st
             )
             add("claude_code", day, cost, tokens)
     out.write_csv("ai_usage/claude_code_usage.csv", USAGE_COLUMNS, claude_rows)
+    if native is not None:
+        native["claude_code"] = claude_rows
 
     cursor_rows = []
     assert cursor_team.rollout is not None
@@ -410,5 +417,8 @@ def generate_ai_usage(world: World, out: Output) -> dict[str, dict[date, dict[st
             ]
         )
         add("cursor", day, cost, tokens)
-    out.write_csv("ai_usage/cursor_usage.csv", USAGE_COLUMNS, cursor_rows)
+    if native is not None:
+        native["cursor"] = cursor_rows
+    else:
+        out.write_csv("ai_usage/cursor_usage.csv", USAGE_COLUMNS, cursor_rows)
     return monthly

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.demo import business
+from ingestion.demo.ai_tools import write_ai_tool_apis
 from ingestion.demo.copilot import generate_ai_usage, generate_copilot
 from ingestion.demo.engineering import STATUS_CATEGORIES, STATUSES, Counters, simulate_team
 from ingestion.demo.output import Output
@@ -218,11 +219,18 @@ def generate(
         f"copilot: {copilot_summary['seat_holders']} seats, {copilot_summary['legacy_metric_days']} legacy days, "
         f"{copilot_summary['report_days']} report days"
     )
-    usage = generate_ai_usage(world, out)
+    native: dict[str, list[list[Any]]] = {}
+    usage = generate_ai_usage(world, out, native)
+    ai_apis = write_ai_tool_apis(world, out, native)
+    say(
+        f"ai tools: {ai_apis['cursor_usage_rows']} Cursor usage rows, "
+        f"{ai_apis['claude_code_records']} Claude Code records, "
+        f"{ai_apis['anthropic_cost_days']} + {ai_apis['openai_cost_days']} cost-report days"
+    )
     business.write_labor_rates(world, out)
     business.write_roster(world, out)
     business.write_rollout_and_ownership(world, out)
-    costs = business.write_ai_costs(world, out, usage)
+    costs = business.write_ai_costs(world, out, usage, ai_apis)
     business.write_surveys(world, out)
     launches = business.write_features_and_kpis(world, out, epics)
     business.write_ops_transactions(world, out)
@@ -304,6 +312,7 @@ def generate(
         "engineers": humans,
         "ai_cost_summary": costs,
         "copilot_summary": copilot_summary,
+        "ai_tool_apis": ai_apis,
         "incident_summary": incident_summary,
         "team_counts": team_counts,
         "row_counts": dict(sorted(out.counts.items())),

@@ -1,4 +1,5 @@
-"""A local stand-in for the GitHub, Copilot, Jira and PagerDuty APIs, serving a demo world.
+"""A local stand-in for the GitHub, Copilot, Jira, PagerDuty, Cursor, Claude Code,
+Anthropic and OpenAI APIs, serving a demo world.
 
     with serve(Path("data/demo")) as api:
         requests.get(f"{api.github_url}/orgs/acme/repos")
@@ -39,10 +40,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from ingestion.demo.ai_tools import AiToolsApi
+
 RATE_LIMIT = 5000
 #: repositories whose data the server keeps parsed at once (a source reads a few at a time)
 REPO_CACHE_SIZE = 8
 NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+#: path prefixes of the native AI-tool and AI-spend APIs (ingestion/demo/ai_tools.py)
+AI_TOOL_PREFIXES = ("/cursor/", "/anthropic/", "/openai/")
 
 
 class ApiError(Exception):
@@ -173,6 +178,8 @@ class DemoWorld:
         self.incidents = sorted(incidents, key=lambda i: (i["_created"], i["incident_number"]))
         orgs = {r["owner"]["login"] for r in self.repos}
         self.org = next(iter(sorted(orgs))) if orgs else "acme"
+        #: Cursor, Claude Code, Anthropic and OpenAI answers (ingestion/demo/ai_tools.py)
+        self.ai_tools = AiToolsApi(api)
         #: Actions workflows and runs, releases, tags, tag objects and issues per repository
         #: full name (served by `_Handler.delivery`), from api/github/delivery/<repo>.json
         #: (ingestion/demo/delivery_styles.py); empty without those files
@@ -327,12 +334,14 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             if fault == "server_error_once":
                 raise ApiError(500, {"message": "Server Error"})
-            if path != "/github/graphql":
+            if path != "/github/graphql" and not path.startswith(AI_TOOL_PREFIXES):
                 raise ApiError(404, NOT_FOUND)
             try:
                 body = json.loads(raw or b"null")
             except ValueError:
                 raise ApiError(400, {"message": "Problems parsing JSON"}) from None
+            if path.startswith(AI_TOOL_PREFIXES):
+                return self.ai_tool(path, body)
             self.send_json(graphql_answer(self.server.world, body))
         except ApiError as exc:
             self.send_json(exc.body, exc.status, exc.headers)
@@ -405,7 +414,15 @@ class _Handler(BaseHTTPRequestHandler):
             if path.startswith(prefix):
                 handler(path[len(prefix) - 1 :].split("/")[1:])
                 return
+        if path.startswith(AI_TOOL_PREFIXES):
+            return self.ai_tool(path, None)
         raise ApiError(404, NOT_FOUND)
+
+    # -- Cursor, Claude Code, Anthropic and OpenAI (ingestion/demo/ai_tools.py) ----------
+    def ai_tool(self, path: str, body: Any) -> None:
+        vendor, _, rest = path[1:].partition("/")
+        status, answer = self.server.world.ai_tools.answer(vendor, "/" + rest, self.query, body)
+        self.send_json(answer, status)
 
     # -- GitHub and Copilot ------------------------------------------------------------
     def github(self, seg: list[str]) -> None:
@@ -1116,6 +1133,18 @@ class VendorUrls:
     @property
     def pagerduty_url(self) -> str:
         return f"{self.base_url}/pagerduty"
+
+    @property
+    def cursor_url(self) -> str:
+        return f"{self.base_url}/cursor"
+
+    @property
+    def anthropic_url(self) -> str:
+        return f"{self.base_url}/anthropic"
+
+    @property
+    def openai_url(self) -> str:
+        return f"{self.base_url}/openai"
 
 
 class ServerHandle(VendorUrls):
