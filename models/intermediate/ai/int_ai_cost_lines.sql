@@ -23,6 +23,7 @@
     report or an Anthropic invoice of the same month, and Copilot seat billing never to a
     Copilot licence invoice line. int_ai_spend_reconciled_monthly compares the figures.
 -#}
+{%- set seat_prices = var('copilot_seat_prices_usd') %}
 with
 
 stg_files__ai_costs as (
@@ -100,7 +101,6 @@ seat_months as (
     from int_observed_days
 ),
 
-{%- set seat_prices = var('copilot_seat_prices_usd') %}
 copilot_seat_billing as (
     select
         seat_months.cost_month,

@@ -80,7 +80,9 @@ usage as (
         sum(suggestions_shown) as suggestions_shown,
         sum(suggestions_accepted) as suggestions_accepted,
         sum(lines_suggested) as lines_suggested,
-        sum(lines_accepted) as lines_accepted
+        -- lines accepted of suggestions: only telemetry that also reports lines suggested
+        -- (Claude Code and Cursor's Admin API report lines written, not lines suggested)
+        sum(case when lines_suggested > 0 then lines_accepted else 0 end) as lines_accepted
     from int_ai_usage_person_days
     where team_name is not null
     group by team_name, {{ week_start('usage_date') }}
