@@ -22,7 +22,17 @@ def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def test_demo_loads_every_source_and_reports_progress(demo_run: dict[str, Any]) -> None:
     log = "\n".join(demo_run["log"])
-    for source in ("files", "github", "copilot", "ai_usage_files", "jira", "incidents"):
+    for source in (
+        "files",
+        "github",
+        "copilot",
+        "ai_usage_files",
+        "jira",
+        "incidents",
+        "cursor",
+        "claude_code",
+        "ai_spend",
+    ):
         assert f"==> ingest {source}" in log
         assert f"[{source}] validated" in log
     assert "==> dbt build" in log
