@@ -41,7 +41,6 @@ ANTHROPIC_PRODUCT_PROJECT = None  # the default workspace
 ORGANIZATION_ID = "12345678-1234-5678-1234-567812345678"
 
 
-
 def _ms(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
 
@@ -209,12 +208,12 @@ def write_ai_tool_apis(
     # spend to date of the current cycle (the last month), split by suggestions shown
     cycle = _month(world.end)
     cursor_month_cents = sum(
-        _cents(float(row[11])) for row in native.get("cursor", []) if _month(date.fromisoformat(row[0])) == cycle
+        _cents(float(row[11]))
+        for row in native.get("cursor", [])
+        if _month(date.fromisoformat(row[0])) == cycle
     )
     spenders = sorted(e for (e, m) in shown_by_member_month if m == cycle)
-    spend_parts = _split(
-        cursor_month_cents, [shown_by_member_month[(e, cycle)] for e in spenders]
-    )
+    spend_parts = _split(cursor_month_cents, [shown_by_member_month[(e, cycle)] for e in spenders])
     out.write_json(
         "api/cursor/spend.json",
         {
@@ -371,7 +370,9 @@ class AiToolsApi:
             return self._cursor(path, body or {})
         if vendor == "anthropic" and path == "/v1/organizations/usage_report/claude_code":
             day = str(q("starting_at", ""))[:10]
-            return 200, _paged(self.claude_by_day.get(day, []), q("page"), int(q("limit", "20") or 20), 1000)
+            return 200, _paged(
+                self.claude_by_day.get(day, []), q("page"), int(q("limit", "20") or 20), 1000
+            )
         if vendor == "anthropic" and path == "/v1/organizations/cost_report":
             first = _parse_instant(str(q("starting_at")))
             last = _parse_instant(str(q("ending_at"))) if q("ending_at") else None
