@@ -20,6 +20,11 @@
     (cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0))
 {%- endmacro %}
 
+{#- The mean of value weighted by weight over the rows where value is known (null without any). -#}
+{% macro weighted_mean(value, weight) -%}
+    {{ safe_divide('sum(' ~ value ~ ' * ' ~ weight ~ ')', 'sum(case when ' ~ value ~ ' is not null then ' ~ weight ~ ' end)') }}
+{%- endmacro %}
+
 {#- 8-byte floating point, the type of every rate and duration the marts publish. -#}
 {% macro type_double() -%}
     {{ return(adapter.dispatch('type_double', 'ai_roi')()) }}

@@ -79,10 +79,7 @@ baseline as (
             ('change_failure_rate', 'production_deployments'),
             ('rework_rate', 'deployments_per_week'),
         ] %}
-            {{ safe_divide(
-                'sum(baselines.' ~ column ~ ' * baselines.' ~ weight ~ ')',
-                'sum(case when baselines.' ~ column ~ ' is not null then baselines.' ~ weight ~ ' end)'
-            ) }} as {{ column }},
+            {{ weighted_mean('baselines.' ~ column, 'baselines.' ~ weight) }} as {{ column }},
         {%- endfor %}
         avg(baselines.deploy_days_per_week) as deploy_days_per_week
     from scope_members
@@ -119,10 +116,7 @@ scope_deltas as (
         scope_members.scope_name,
         team_deltas.quarter_start,
         {%- for column, weight in weighted_deltas %}
-            {{ safe_divide(
-                'sum(team_deltas.' ~ column ~ '_delta * team_deltas.' ~ column ~ '_weight)',
-                'sum(case when team_deltas.' ~ column ~ '_delta is not null then team_deltas.' ~ column ~ '_weight end)'
-            ) }} as {{ column }}_delta,
+            {{ weighted_mean('team_deltas.' ~ column ~ '_delta', 'team_deltas.' ~ column ~ '_weight') }} as {{ column }}_delta,
         {%- endfor %}
         min(scope_members.reference_date) as reference_date
     from team_deltas
@@ -293,16 +287,12 @@ flagged as (
         not is_suppressed and not {{ is_small_cell('ai_trust_responses') }} and coalesce(ai_trust_score_mean < 3, false)
             as flag_low_trust,
         not is_suppressed and coalesce(seat_utilisation < 0.5, false) as flag_idle_seats,
-        coalesce(quarter_end_date >= reference_date, false)
-        and (
-            coalesce(
-                change_failure_rate_delta > {{ regression_threshold }} and coalesce(change_failure_rate_delta_vs_control > 0, true),
-                false
-            )
-            or coalesce(
-                rework_rate_delta > {{ regression_threshold }} and coalesce(rework_rate_delta_vs_control > 0, true),
-                false
-            )
+        coalesce(quarter_end_date >= reference_date, false) and (
+            {%- for column in ['change_failure_rate', 'rework_rate'] %}
+                {{ 'or ' if not loop.first }}coalesce(
+                    {{ column }}_delta > {{ regression_threshold }} and coalesce({{ column }}_delta_vs_control > 0, true), false
+                )
+            {%- endfor %}
         ) as flag_quality_regression,
         not is_suppressed and coalesce(leakage_share_of_hours_saved > 0.5, false) as flag_leakage_over_half
     from compared
@@ -340,20 +330,17 @@ flagged as (
 {%- set constants = {'period_type': "'quarter'", 'period_start': 'quarter_start',
     'hours_saved_method': "'" ~ var('hours_saved_method') ~ "'"} %}
 
-{%- set published = [] %}
-{%- for data_type, columns in typed.items() %}
-    {%- for column in columns %}{% do published.append((column, data_type)) %}{% endfor %}
-{%- endfor %}
-
 final as (
     select
-        {%- for column, data_type in published %}
-            {%- set value = constants.get(column, column) %}
-            {%- set is_person_derived = column in person_derived or column.endswith('_90')
-                or (column.startswith('hours_saved') and column != 'hours_saved_method') %}
-            {%- set people = 'ai_trust_responses' if column == 'ai_trust_score_mean' else 'rostered_members' %}
-            {%- set value = suppress_small_cell(value, people) if is_person_derived else value %}
-            cast({{ value }} as {{ data_type }}) as {{ column }},
+        {%- for data_type, columns in typed.items() %}
+            {%- for column in columns %}
+                {%- set value = constants.get(column, column) %}
+                {%- set is_person_derived = column in person_derived or column.endswith('_90')
+                    or (column.startswith('hours_saved') and column != 'hours_saved_method') %}
+                {%- set people = 'ai_trust_responses' if column == 'ai_trust_score_mean' else 'rostered_members' %}
+                {%- set value = suppress_small_cell(value, people) if is_person_derived else value %}
+                cast({{ value }} as {{ data_type }}) as {{ column }},
+            {%- endfor %}
         {%- endfor %}
         cast(flag_leakage_over_half as boolean) as flag_leakage_over_half
     from flagged
