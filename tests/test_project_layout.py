@@ -1,0 +1,97 @@
+"""The dbt project's YAML is laid out one way (issue 16, "The house").
+
+Unit tests live in dedicated ``_<name>__unit_tests.yml`` files next to the models they
+test, never inline under ``unit_tests:`` in a ``_<name>__models.yml`` file; a unit-test
+file holds unit tests only. Files only: no warehouse needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def misplaced_unit_tests(models_dir: Path) -> list[str]:
+    """Every breach of the unit-test layout under models_dir, as 'path: rule' lines."""
+    problems: list[str] = []
+    sql_dirs = {path.stem: path.parent for path in models_dir.rglob("*.sql")}
+    sql_dirs.update({path.stem: path.parent for path in models_dir.rglob("*.py")})
+    for path in sorted(models_dir.rglob("*.yml")):
+        document = yaml.safe_load(path.read_text()) or {}
+        where = path.relative_to(models_dir.parent).as_posix()
+        is_unit_test_file = path.name.endswith("__unit_tests.yml")
+        if "unit_tests" in document and not is_unit_test_file:
+            problems.append(
+                f"{where}: holds unit_tests: (move them to a _<name>__unit_tests.yml file)"
+            )
+        if is_unit_test_file:
+            others = sorted(set(document) - {"version", "unit_tests"})
+            if others:
+                problems.append(f"{where}: a unit-test file holds {', '.join(others)}")
+            for test in document.get("unit_tests") or []:
+                model_dir = sql_dirs.get(test.get("model"))
+                if model_dir is not None and model_dir != path.parent:
+                    problems.append(
+                        f"{where}: unit test {test['name']} tests {test['model']}, "
+                        f"which lives in {model_dir.relative_to(models_dir.parent).as_posix()}"
+                    )
+    return problems
+
+
+def test_unit_tests_live_in_unit_test_files_next_to_their_models() -> None:
+    assert misplaced_unit_tests(REPO / "models") == []
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """models/team: one model, its models YAML and its unit-test file, all well placed."""
+    team = tmp_path / "models" / "team"
+    team.mkdir(parents=True)
+    (team / "fct_team.sql").write_text("select 1 as team_id\n")
+    (team / "_team__models.yml").write_text(
+        "version: 2\n\nmodels:\n  - name: fct_team\n    description: One row per team.\n"
+    )
+    (team / "_team__unit_tests.yml").write_text(
+        "version: 2\n\nunit_tests:\n  - name: one_team\n    model: fct_team\n"
+        "    given: []\n    expect: {rows: [{team_id: 1}]}\n"
+    )
+    return tmp_path / "models"
+
+
+def test_a_well_placed_project_has_no_breach(tiny_project: Path) -> None:
+    assert misplaced_unit_tests(tiny_project) == []
+
+
+def test_inline_unit_tests_in_a_models_file_fail(tiny_project: Path) -> None:
+    models_yml = tiny_project / "team" / "_team__models.yml"
+    models_yml.write_text(
+        models_yml.read_text()
+        + "\nunit_tests:\n  - name: inline\n    model: fct_team\n    given: []\n"
+        "    expect: {rows: []}\n"
+    )
+    assert misplaced_unit_tests(tiny_project) == [
+        "models/team/_team__models.yml: holds unit_tests: "
+        "(move them to a _<name>__unit_tests.yml file)"
+    ]
+
+
+def test_models_in_a_unit_test_file_fail(tiny_project: Path) -> None:
+    unit_yml = tiny_project / "team" / "_team__unit_tests.yml"
+    unit_yml.write_text(unit_yml.read_text() + "models:\n  - name: fct_team\n")
+    assert misplaced_unit_tests(tiny_project) == [
+        "models/team/_team__unit_tests.yml: a unit-test file holds models"
+    ]
+
+
+def test_a_unit_test_away_from_its_model_fails(tiny_project: Path) -> None:
+    other = tiny_project / "other"
+    other.mkdir()
+    (tiny_project / "team" / "_team__unit_tests.yml").rename(other / "_other__unit_tests.yml")
+    assert misplaced_unit_tests(tiny_project) == [
+        "models/other/_other__unit_tests.yml: unit test one_team tests fct_team, "
+        "which lives in models/team"
+    ]
