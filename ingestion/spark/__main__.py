@@ -1,5 +1,6 @@
 """`python -m ingestion.spark <command>`:
 
+- `demo --data DIR --duckdb PATH`: the demo company generated, ingested and built on DuckDB.
 - `export-raw [--duckdb PATH]`: the DuckDB warehouse's raw tables to Parquet (raw_dir).
 - `compare [--duckdb PATH]`: every mart of the Spark build against the DuckDB build.
 - `dbt <dbt args...>`: run dbt on the Spark target in this process, after building the
@@ -42,6 +43,22 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    if command == "demo":
+        # a module, not `python -c`: with pyspark installed, importing pyspark.sql.connect
+        # from a `-c` script exits 0 (it takes the script for a doctest run)
+        from ingestion.demo_job import run_demo
+
+        parser = argparse.ArgumentParser(prog="python -m ingestion.spark demo")
+        parser.add_argument("--data", required=True)
+        parser.add_argument("--duckdb", required=True)
+        options = parser.parse_args(rest)
+        run_demo(
+            data_dir=Path(options.data),
+            db_path=Path(options.duckdb),
+            printer=lambda line: None,
+            show_scorecard=False,
+        )
+        return 0
     if command == "export-raw":
         parser = argparse.ArgumentParser(prog="python -m ingestion.spark export-raw")
         parser.add_argument(
@@ -49,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         options = parser.parse_args(rest)
         written = export_from_duckdb(Path(options.duckdb), raw_dir())
+        if not written:
+            print(f"export-raw: no raw tables in {options.duckdb}", file=sys.stderr)
+            return 1
         print(f"{len(written)} raw tables written to {raw_dir()}")
         return 0
     if command == "compare":

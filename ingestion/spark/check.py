@@ -57,12 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             "demo on DuckDB",
             [
                 python,
-                "-c",
-                (
-                    "from pathlib import Path; from ingestion.demo_job import run_demo; "
-                    f"run_demo(data_dir=Path({str(work / 'data')!r}), db_path=Path({str(db)!r}), "
-                    "printer=lambda line: None, show_scorecard=False)"
-                ),
+                "-m",
+                "ingestion.spark",
+                "demo",
+                "--data",
+                str(work / "data"),
+                "--duckdb",
+                str(db),
             ],
             env,
         )
