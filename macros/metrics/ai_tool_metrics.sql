@@ -16,7 +16,7 @@
     - anything else: as the generic usage file reports it.
 -#}
 {% macro telemetry_modelled_hours(lines_column) -%}
-    ({{ lines_column }}) * {{ var('minutes_saved_per_accepted_line') }} / 60.0
+    cast({{ lines_column }} as {{ type_double() }}) * {{ var('minutes_saved_per_accepted_line') }} / 60.0
 {%- endmacro %}
 
 {% macro acceptance_definition(tool_column) -%}

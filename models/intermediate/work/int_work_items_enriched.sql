@@ -170,7 +170,7 @@ final as (
         coalesce(linked_pull_requests.pull_request_count, 0) as pull_request_count,
         case
             when spans.done_at is not null
-                then coalesce(weekday_seconds.weekday_seconds, 0) / 86400.0 * {{ var('focus_hours_per_day') }}
+                then cast(coalesce(weekday_seconds.weekday_seconds, 0) as {{ type_double() }}) / 86400.0 * {{ var('focus_hours_per_day') }}
         end as task_effort_hours,
 
         ---------- booleans

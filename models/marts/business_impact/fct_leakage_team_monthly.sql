@@ -64,7 +64,7 @@ impact_capacity as (
         int_team_loaded_rates_daily.team_name,
         int_team_loaded_rates_daily.month_start,
         count(*) as impact_days,
-        sum(int_team_loaded_rates_daily.rostered_members) / 7.0 as engineer_weeks
+        cast(sum(int_team_loaded_rates_daily.rostered_members) as {{ type_double() }}) / 7.0 as engineer_weeks
     from int_team_loaded_rates_daily
     inner join treatment_teams
         on int_team_loaded_rates_daily.team_name = treatment_teams.team_name

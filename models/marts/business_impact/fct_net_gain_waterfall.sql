@@ -227,7 +227,7 @@ rework_effort as (
     select
         owner_team_name as team_name,
         {{ percentile(
-            dbt.datediff('coalesce(first_commit_authored_at, created_at)', 'merged_at', 'minute') ~ ' / 60.0', 0.5
+            'cast(' ~ dbt.datediff('coalesce(first_commit_authored_at, created_at)', 'merged_at', 'minute') ~ ' as ' ~ type_double() ~ ') / 60.0', 0.5
         ) }} as rework_effort_hours_per_deployment
     from int_pull_requests_enriched
     where is_rework and is_merged and merged_at is not null
