@@ -52,6 +52,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -719,16 +720,24 @@ def model(dbt, session):  # dbt's Python model entry point
         max_assignments=int(meta.get("max_assignments", 10_000)),
         seed=int(meta.get("seed", 42)),
     )
-    observations = (
-        dbt.ref("fct_impact_observations_team_weekly")
-        .project("metric_name, team_name, week_start, value")
-        .df()
+    observations = _select(
+        dbt.ref("fct_impact_observations_team_weekly"),
+        ["metric_name", "team_name", "week_start", "value"],
     )
-    teams = (
-        dbt.ref("dim_teams")
-        .project(
-            "team_name, cohort, cast(date_trunc('week', rollout_date) as date) as rollout_week_start"
-        )
-        .df()
+    teams = _select(
+        dbt.ref("dim_teams"),
+        [
+            "team_name",
+            "cohort",
+            "cast(date_trunc('week', rollout_date) as date) as rollout_week_start",
+        ],
     )
     return analyse(observations, teams, settings)
+
+
+def _select(relation: Any, columns: list[str]) -> pd.DataFrame:
+    """Columns of a ref as pandas: a DuckDB relation (.project) or a Spark DataFrame
+    (.selectExpr, which has no .project)."""
+    if hasattr(relation, "selectExpr"):
+        return relation.selectExpr(*columns).toPandas()
+    return relation.project(", ".join(columns)).df()
