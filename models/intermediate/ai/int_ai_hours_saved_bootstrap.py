@@ -366,7 +366,8 @@ def bootstrap(
             entry["point_value"],
             entry["monthly_effort"],
         )
-    scopes = {("org", "all"): names}
+    # no team with a measured saving (no Jira, or no baseline tasks yet): no scope rows
+    scopes: dict[tuple[str, str], list[str]] = {("org", "all"): names} if names else {}
     for team in names:
         scopes.setdefault(("cohort", cohorts.get(team, "unassigned")), []).append(team)
     for (scope_type, scope_name), members in sorted(scopes.items()):

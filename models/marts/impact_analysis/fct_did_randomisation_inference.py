@@ -29,8 +29,9 @@ treatment and control team):
 * Randomisation inference at team level: every distinct assignment of the observed
   rollout weeks to the teams (which teams are treated, and which of the observed rollout
   weeks each gets; 8 teams with 5 distinct rollout weeks: 8!/3! = 6,720 assignments),
-  enumerated exactly up to ``max_assignments``, else a seeded random sample of that many
-  (with the observed assignment). The estimator is recomputed under each assignment.
+  enumerated exactly up to ``max_assignments``, else a seeded random sample of
+  ``sample_assignments`` (2,000, with the observed assignment; a 25-team company has far
+  more assignments than can be enumerated, and each one re-runs the estimator). The estimator is recomputed under each assignment.
   p_value (two-sided) = share of assignments whose |estimate| is at least the observed
   |estimate| (the sharp null of no effect in any team-week; assignments that give no
   estimate are left out). is_significant = p_value < alpha (0.05).
@@ -71,6 +72,9 @@ class Settings:
     impact_from_week: int = 9
     event_study_last_week: int = 20
     max_assignments: int = 10_000
+    #: assignments drawn when the exact count exceeds max_assignments (None: max_assignments);
+    #: Monte Carlo error of a p-value near 0.05 with 2,000 draws: about 0.005
+    sample_assignments: int | None = None
     seed: int = 42
     alpha: float = 0.05
     mde_multiplier: float = 2.8
@@ -163,12 +167,17 @@ def _multiset_permutations(counts: dict[int, int], length: int) -> Iterator[tupl
 def assignments(rollout: np.ndarray, settings: Settings) -> tuple[np.ndarray, bool]:
     """(N, n) rollout week numbers per team; row 0 is the observed assignment. Exact
     enumeration when the count fits max_assignments, else a seeded random sample."""
-    return _assignments(tuple(int(r) for r in rollout), settings.max_assignments, settings.seed)
+    return _assignments(
+        tuple(int(r) for r in rollout),
+        settings.max_assignments,
+        settings.seed,
+        settings.sample_assignments or settings.max_assignments,
+    )
 
 
 @lru_cache(maxsize=8)
 def _assignments(
-    observed: tuple[int, ...], max_assignments: int, seed: int
+    observed: tuple[int, ...], max_assignments: int, seed: int, sample_assignments: int
 ) -> tuple[np.ndarray, bool]:
     labels = list(observed)
     if count_assignments(labels) <= max_assignments:
@@ -178,7 +187,9 @@ def _assignments(
         others = [p for p in _multiset_permutations(counts, len(labels)) if p != observed]
         return np.array([observed, *others], dtype=np.int64).reshape(-1, len(labels)), True
     rng = np.random.default_rng(seed)
-    draws = [rng.permutation(np.array(labels, dtype=np.int64)) for _ in range(max_assignments - 1)]
+    draws = [
+        rng.permutation(np.array(labels, dtype=np.int64)) for _ in range(sample_assignments - 1)
+    ]
     return np.array([observed, *draws], dtype=np.int64), False
 
 
@@ -718,6 +729,7 @@ def model(dbt, session):  # dbt's Python model entry point
         meta.get("adoption_window_days", 60),
         event_study_last_week=int(meta.get("event_study_last_week", 20)),
         max_assignments=int(meta.get("max_assignments", 10_000)),
+        sample_assignments=int(meta.get("sample_assignments", 2_000)),
         seed=int(meta.get("seed", 42)),
     )
     observations = _select(
