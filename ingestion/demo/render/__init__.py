@@ -1,0 +1,1 @@
+"""Per-vendor rendering of the simulated world into the vendors' JSON shapes."""
