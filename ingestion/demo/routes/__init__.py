@@ -1,0 +1,1 @@
+"""The demo server's routes, one module per vendor (mixins of its request handler)."""
