@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from ingestion.common.config import PROJECT_ROOT
+from ingestion.common.pseudonym import load_key, register_udf
 
 #: dbt nodes a daily orchestrated run builds: models, seeds and data tests. Unit tests are
 #: code tests of the SQL (they run in `make test`), not checks of the day's data.
@@ -94,6 +95,8 @@ def direct_floor(db: str, run_dir: str, top: int = 5) -> dict[str, Any]:
     copy = copy_dir / Path(db).name  # same file name: compiled SQL names the catalog
     shutil.copy(db, copy)
     con = duckdb.connect(str(copy))
+    # the models call the pseudonym function dbt's plugin registers on its connections
+    register_udf(con, load_key(PROJECT_ROOT, create=False))
     rows = []
     try:
         for r in models:
