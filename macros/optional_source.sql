@@ -21,7 +21,7 @@
                 cast(null as {{ data_type }}) as {{ name }}{{ "," if not loop.last }}
             {%- endfor %}
             where 1 = 0
-        )
+        ) as stand_in
     {%- else -%}
         {{ relation }}
     {%- endif -%}

@@ -45,9 +45,11 @@ teams as (
     select * from {{ ref('int_teams') }}
 ),
 
+{% if grain != 'baseline' -%}
 observed_days as (
     select * from {{ ref('int_observed_days') }}
 ),
+{%- endif %}
 
 headcount_weekly as (
     select * from {{ ref('int_team_headcount_weekly') }}
@@ -177,14 +179,17 @@ headcount as (
 
 ---------- delivery: the owner team's deployments, lead time and churn
 
+{% if incident_rule != 'any_linked' -%}
 first_incidents as (
+    -- one row per deployment: the left join below never multiplies deployments
     select
         deployment_id,
         min(started_at) as first_incident_started_at
     from incidents
     where deployment_id is not null
-    group by deployment_id
+    group by 1
 ),
+{%- endif %}
 
 deployment_metrics as (
     select
@@ -210,7 +215,9 @@ deployment_metrics as (
         {{ median('deployments.recovery_hours') }} as failed_deployment_recovery_median_hours
     from deployments
     {{ _delivery_in_period(grain, scopes, 'deployments.owner_team_name', 'deployments.finished_at') }}
+    {%- if incident_rule != 'any_linked' %}
     left join first_incidents on deployments.deployment_id = first_incidents.deployment_id
+    {%- endif %}
     group by 1, 2, 3
 ),
 

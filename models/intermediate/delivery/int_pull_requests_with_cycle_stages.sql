@@ -38,10 +38,7 @@ final as (
         deployments.owner_team_name as deploying_team_name,
         {{ non_negative_hours('pull_requests.first_commit_authored_at', 'pull_requests.created_at') }} as coding_hours,
         {{ non_negative_hours('pull_requests.created_at', 'pull_requests.first_review_at') }} as pickup_hours,
-        case
-            when pull_requests.first_review_at > pull_requests.merged_at then null
-            else {{ non_negative_hours('pull_requests.first_review_at', 'pull_requests.merged_at') }}
-        end as review_hours,
+        {{ non_negative_hours('pull_requests.first_review_at', 'pull_requests.merged_at') }} as review_hours,
         {{ non_negative_hours('pull_requests.merged_at', 'links.deployed_at') }} as deploy_hours,
         {{ non_negative_hours(
             'coalesce(least(pull_requests.first_commit_authored_at, pull_requests.created_at), pull_requests.created_at)',

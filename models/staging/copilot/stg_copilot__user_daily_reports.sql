@@ -29,7 +29,7 @@ feature_sums as (
 renamed as (
     select
         ---------- ids
-        {{ pseudonymize('user_login') }} as person_id,
+        {{ pseudonymize('deduplicated.user_login') }} as person_id,
 
         ---------- numerics
         cast(coalesce(deduplicated.code_generation_activity_count, feature_sums.code_generation_activity_count) as bigint)
@@ -49,7 +49,7 @@ renamed as (
         cast(deduplicated.day as date) as usage_date,
 
         ---------- load
-        cast({{ load_id_to_timestamp('_dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
+        cast({{ load_id_to_timestamp('deduplicated._dlt_load_id') }} as {{ dbt.type_timestamp() }}) as loaded_at
 
     from deduplicated
     left join feature_sums on deduplicated._dlt_id = feature_sums._dlt_parent_id
