@@ -517,52 +517,35 @@ scope_quality as (
         reinvestment_rate_half_width_90
     from team_rows_realised
 
-    union all
+    {%- for scope_type, scope_name, filter, group_key in [
+        ('cohort', 'cohort', "cohort in ('treatment', 'control')", 'cohort, '),
+        ('org', "'all'", 'true', ''),
+    ] %}
 
-    select
-        'cohort' as scope_type,
-        cohort as scope_name,
-        period_type,
-        period_start,
-        count(*) as teams,
-        sum(case when is_leakage_measured then 0 else 1 end) as teams_leakage_not_measurable,
-        sum(production_deployments) as production_deployments,
-        sum(failed_deployments) as failed_deployments,
-        sum(extra_failed_deployments) as extra_failed_deployments,
-        sum(extra_rework_deployments) as extra_rework_deployments,
-        sum(failure_cost_usd) as failure_cost_usd,
-        sum(rework_cost_usd) as rework_cost_usd,
-        sum(realised_hours_saved) as realised_hours_saved,
-        sum(realised_value_usd) as realised_value_usd,
-        null as leakage_status,
-        null as reinvestment_rate,
-        null as reinvestment_rate_half_width_90
-    from team_rows_realised
-    where cohort in ('treatment', 'control')
-    group by cohort, period_type, period_start
+        union all
 
-    union all
-
-    select
-        'org' as scope_type,
-        'all' as scope_name,
-        period_type,
-        period_start,
-        count(*) as teams,
-        sum(case when is_leakage_measured then 0 else 1 end) as teams_leakage_not_measurable,
-        sum(production_deployments) as production_deployments,
-        sum(failed_deployments) as failed_deployments,
-        sum(extra_failed_deployments) as extra_failed_deployments,
-        sum(extra_rework_deployments) as extra_rework_deployments,
-        sum(failure_cost_usd) as failure_cost_usd,
-        sum(rework_cost_usd) as rework_cost_usd,
-        sum(realised_hours_saved) as realised_hours_saved,
-        sum(realised_value_usd) as realised_value_usd,
-        null as leakage_status,
-        null as reinvestment_rate,
-        null as reinvestment_rate_half_width_90
-    from team_rows_realised
-    group by period_type, period_start
+        select
+            '{{ scope_type }}' as scope_type,
+            {{ scope_name }} as scope_name,
+            period_type,
+            period_start,
+            count(*) as teams,
+            sum(case when is_leakage_measured then 0 else 1 end) as teams_leakage_not_measurable,
+            sum(production_deployments) as production_deployments,
+            sum(failed_deployments) as failed_deployments,
+            sum(extra_failed_deployments) as extra_failed_deployments,
+            sum(extra_rework_deployments) as extra_rework_deployments,
+            sum(failure_cost_usd) as failure_cost_usd,
+            sum(rework_cost_usd) as rework_cost_usd,
+            sum(realised_hours_saved) as realised_hours_saved,
+            sum(realised_value_usd) as realised_value_usd,
+            null as leakage_status,
+            null as reinvestment_rate,
+            null as reinvestment_rate_half_width_90
+        from team_rows_realised
+        where {{ filter }}
+        group by {{ group_key }}period_type, period_start
+    {%- endfor %}
 ),
 
 joined as (
