@@ -1,5 +1,7 @@
 -- Which teams leak saved time? Hours saved that did not turn into more delivered work
--- (docs/metrics.md, Leakage) over the impact phase, with the reinvestment rate.
+-- (docs/metrics.md, Leakage) over the impact phase: the team's reinvestment rate with its
+-- 90% interval and whether it is measured reliably enough to net (leakage_status). Leaked
+-- hours are shown only where it is.
 with
 
 leakage as (
@@ -9,10 +11,12 @@ leakage as (
 final as (
     select
         team_name,
+        max(leakage_status) as leakage_status,
+        max(reinvestment_rate) as reinvestment_rate,
+        max(reinvestment_rate_lower_90) as reinvestment_rate_lower_90,
+        max(reinvestment_rate_upper_90) as reinvestment_rate_upper_90,
         sum(hours_saved) as hours_saved,
-        sum(throughput_gain_hours) as throughput_gain_hours,
         sum(leakage_hours) as leakage_hours,
-        sum(throughput_gain_hours) / nullif(sum(hours_saved), 0) as reinvestment_rate,
         sum(leakage_hours) / nullif(sum(hours_saved), 0) > 0.5 as leaks_over_half
     from leakage
     where not is_suppressed
@@ -20,4 +24,4 @@ final as (
 )
 
 select * from final
-order by leakage_hours desc
+order by reinvestment_rate

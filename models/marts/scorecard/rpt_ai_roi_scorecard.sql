@@ -4,7 +4,9 @@
     'quarter', period_start). It defines no metric: each figure comes from the mart that
     does and is only pooled over the scope's teams here. Adoption: fct_ai_adoption_team_weekly
     (seats, utilisation and stage of the quarter's last week; rates from summed counts).
-    Hours saved and leakage: fct_hours_saved_team_monthly, fct_leakage_team_monthly. Delivery:
+    Hours saved: fct_hours_saved_team_monthly. Leakage: fct_leakage_team_monthly's measured
+    leakage hours (the one definition, int_leakage_team), shown for a scope only when every
+    team-month of it with hours saved is measured. Delivery:
     fct_delivery_scope_quarterly (macros/metrics/team_delivery_metrics.sql). Baseline:
     fct_team_baselines; a cohort/org pools its teams' (rates weighted by deployments, deploy
     days per week their mean, medians the PR-weighted mean of team medians: a pooled median
@@ -180,11 +182,17 @@ hours_saved as (
 ),
 
 leakage as (
+    -- measured leakage only (fct_leakage_team_monthly: null unless the team's leakage_status
+    -- is 'measured'); a scope with any team-month of hours saved whose leakage is not measured
+    -- shows none, as fct_net_gain_waterfall does
     select
         scope_members.scope_type,
         scope_members.scope_name,
         cast({{ dbt.date_trunc('quarter', 'leakage_monthly.month_start') }} as date) as quarter_start,
-        sum(leakage_monthly.leakage_hours) as leakage_hours,
+        case
+            when sum(case when leakage_monthly.leakage_hours is null and coalesce(leakage_monthly.hours_saved, 0) <> 0 then 1 else 0 end) = 0
+                then sum(leakage_monthly.leakage_hours)
+        end as leakage_hours,
         sum(case when leakage_monthly.leakage_hours is not null then leakage_monthly.hours_saved end) as leakage_hours_saved
     from leakage_monthly
     inner join scope_members on leakage_monthly.team_name = scope_members.team_name
