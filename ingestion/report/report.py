@@ -666,6 +666,8 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
                 extra_failed_deployments,
                 leakage_status,
                 reinvestment_rate,
+                reinvestment_rate_lower_90,
+                reinvestment_rate_upper_90,
                 cast(leakage_value_usd as double) as leakage_value_usd,
                 cast(realised_net_gain_usd as double) as realised_net_gain_usd,
                 period_start,
@@ -741,6 +743,8 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
             "quality cost (USD)",
             "quality-adjusted net gain (USD)",
             "reinvestment rate",
+            "90% CI lower",
+            "90% CI upper",
             "leakage",
             "realised net gain (USD)",
         ],
@@ -752,12 +756,15 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
                 r.failure_cost_usd + r.rework_cost_usd,
                 r.quality_adjusted_net_gain_usd,
                 r.reinvestment_rate,
+                r.reinvestment_rate_lower_90,
+                r.reinvestment_rate_upper_90,
                 r.leakage_status,
                 r.realised_net_gain_usd,
             ]
             for r in teams.itertuples()
         ],
-        "The waterfall's steps per team. "
+        "The waterfall's steps per team; the reinvestment rate (share of the hours saved that "
+        "became finished work) with its 90% interval, netted only where leakage is 'measured'. "
         + _label("each team", period)
         + " Source: marts.fct_net_gain_waterfall.",
     )
@@ -1181,8 +1188,8 @@ period.</p>
 <section id="flags">
 <h2>Scorecard flags</h2>
 <p>Scopes and quarters that raised a flag in marts.rpt_ai_roi_scorecard: low trust, idle
-seats, a quality regression vs baseline (and vs control), or leakage of over half the hours
-saved. Scope: the team, cohort or organisation named in each row. Period: the calendar quarter
+seats, a quality regression vs baseline (and vs control), or measured leakage of over half
+the hours saved. Scope: the team, cohort or organisation named in each row. Period: the calendar quarter
 of each row.</p>
 {flags_table(con)}
 </section>
