@@ -190,7 +190,9 @@ leakage as (
         scope_members.scope_name,
         cast({{ dbt.date_trunc('quarter', 'leakage_monthly.month_start') }} as date) as quarter_start,
         case
-            when sum(case when leakage_monthly.leakage_hours is null and coalesce(leakage_monthly.hours_saved, 0) <> 0 then 1 else 0 end) = 0
+            when sum(
+                    case when leakage_monthly.leakage_hours is null and coalesce(leakage_monthly.hours_saved, 0) <> 0 then 1 else 0 end
+                ) = 0
                 then sum(leakage_monthly.leakage_hours)
         end as leakage_hours,
         sum(case when leakage_monthly.leakage_hours is not null then leakage_monthly.hours_saved end) as leakage_hours_saved
