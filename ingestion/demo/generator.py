@@ -138,6 +138,26 @@ def _pagerduty(world: World, incidents: list[dict[str, Any]], out: Output) -> di
     }
 
 
+def _gitlab_entry(
+    world: World, projects: list[dict[str, Any]], counts: dict[str, dict[str, int]]
+) -> dict[str, Any] | None:
+    """The manifest's `gitlab` entry: which team is hosted on GitLab, its project and what
+    its GitLab files hold (None when every team is on GitHub)."""
+    if world.gitlab_team is None:
+        return None
+    team = world.team(world.gitlab_team)
+    project = next(p for p in projects if p["path_with_namespace"] == team.full_name)
+    return {
+        "team": team.name,
+        "cohort": team.cohort,
+        "group": ORG,
+        "project": team.full_name,
+        "project_id": project["id"],
+        "api_path": "/gitlab/api/v4",
+        "counts": counts[team.name],
+    }
+
+
 def _jira_statuses() -> list[dict[str, Any]]:
     statuses = []
     for name, (status_id, category) in STATUSES.items():
@@ -167,8 +187,10 @@ def generate(
     months: int = 12,
     end_date: date = DEFAULT_END_DATE,
     log: Callable[[str], None] | None = None,
+    gitlab: bool = True,
 ) -> dict[str, Any]:
-    """Write the demo world under `out_dir` and return its manifest."""
+    """Write the demo world under `out_dir` and return its manifest. `gitlab`: host one
+    control team on GitLab (`world.build_world`; needs two control teams)."""
     say = log or (lambda _msg: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -178,7 +200,7 @@ def generate(
             shutil.rmtree(target)
         elif target.exists():
             target.unlink()
-    world = build_world(seed, teams, tuple(team_size), months, end_date)  # type: ignore[arg-type]
+    world = build_world(seed, teams, tuple(team_size), months, end_date, gitlab)  # type: ignore[arg-type]
     humans = len(world.people)
     say(
         f"world: {len(world.teams)} teams, {humans} engineers, {world.start} .. {world.end}, "
@@ -186,7 +208,8 @@ def generate(
     )
     out = Output(out_dir)
     counters = Counters()
-    repos, epics, incidents = [], [], []
+    repos, projects, epics, incidents = [], [], [], []
+    gitlab_counts: dict[str, dict[str, int]] = {}
     team_counts: dict[str, dict[str, int]] = {}
     ai_savings = {}
     leaked: dict[str, list[tuple[date, float]]] = {}
@@ -200,16 +223,25 @@ def generate(
             leaked[team.name] = result.leaked
         if team.name == world.special["quality_regression_team"]:
             incident_draws, restore_hours = result.incident_draws, result.restore_hours
-        repos.append(result.repo)
+        if result.repo is not None:
+            repos.append(result.repo)
+        if result.gitlab is not None:
+            projects.append(result.gitlab["project"])
+            gitlab_counts[team.name] = result.gitlab["counts"]
         epics.extend(result.epics)
         incidents.extend(result.incidents)
         team_counts[team.name] = result.counts
         say(
             f"  {team.name:<14} {team.cohort:<9} tasks={result.counts['tasks']:>5} "
             f"prs={result.counts['pull_requests']:>5} deployments={result.counts['deployments']:>4}"
+            + (" (GitLab)" if team.platform == "gitlab" else "")
         )
     out.close()
     out.write_jsonl("api/github/repos.jsonl", sorted(repos, key=lambda r: r["full_name"]))
+    if projects:
+        out.write_jsonl(
+            "api/gitlab/projects.jsonl", sorted(projects, key=lambda p: p["path_with_namespace"])
+        )
     out.write_json("api/jira/statuses.json", _jira_statuses(), count=len(STATUSES))
     incident_summary = _pagerduty(world, incidents, out)
     say(f"pagerduty: {incident_summary['incidents']} incidents")
@@ -247,6 +279,7 @@ def generate(
             "tools": t.tools,
             "jira_project": t.key,
             "repository": t.full_name,
+            "platform": t.platform,
             "pagerduty_service": t.pd_service,
             "product_area": t.product_area,
             "jira_utc_offset": f"{t.offset_minutes:+d} min",
@@ -297,6 +330,7 @@ def generate(
             ),
         },
         "team_moves": world.movers,
+        "gitlab": _gitlab_entry(world, projects, gitlab_counts),
         "roster_valid_to": "inclusive last day (a stint covers valid_from <= day <= valid_to)",
         "effects": effects,
         "true_hours_saved": true_hours_saved(world, ai_savings, costs["total_usd"]),
@@ -348,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
         "--end-date", type=_parse_date, default=DEFAULT_END_DATE, metavar="YYYY-MM-DD"
     )
     parser.add_argument(
+        "--no-gitlab",
+        action="store_true",
+        help="every team on GitHub (default: one control team hosted on GitLab)",
+    )
+    parser.add_argument(
         "--scale",
         metavar="TEAMSxAVG_SIZExMONTHS",
         help="shorthand, e.g. 200x10x24 (overrides the three)",
@@ -362,13 +401,27 @@ def main(argv: list[str] | None = None) -> int:
         team_size = scale_team_size(average)
     started = time.perf_counter()
     try:
-        manifest = generate(args.out, args.seed, teams, team_size, months, args.end_date, log=print)
+        manifest = generate(
+            args.out,
+            args.seed,
+            teams,
+            team_size,
+            months,
+            args.end_date,
+            log=print,
+            gitlab=not args.no_gitlab,
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for path, count in manifest["row_counts"].items():
         if not path.startswith(
-            ("api/github/pull", "api/github/commits/", "api/github/deploy", "api/github/review")
+            (
+                "api/github/pull",
+                "api/github/commits/",
+                "api/github/deploy",
+                "api/github/review",
+            )
         ):
             print(f"  wrote {path}: {count} rows")
     totals: dict[str, int] = {}
@@ -378,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
             totals[kind] = totals.get(kind, 0) + count
     for kind, count in sorted(totals.items()):
         print(f"  wrote api/github/{kind}/*.jsonl: {count} rows")
+
     print(f"done in {time.perf_counter() - started:.1f}s -> {args.out}")
     return 0
 

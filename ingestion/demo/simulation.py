@@ -270,7 +270,8 @@ class TeamResult:
     epics: list[dict[str, Any]]
     incidents: list[dict[str, Any]]
     counts: dict[str, int]
-    repo: dict[str, Any]
+    #: the GitHub repository object (None for a team hosted on GitLab)
+    repo: dict[str, Any] | None
     #: (done day in UTC, effort hours with AI, hours the AI saved) of every AI-assisted task
     #: done before the history ends: the truth the hours-saved estimators are checked against
     ai_savings: list[tuple[date, float, float]] = field(default_factory=list)
@@ -282,6 +283,9 @@ class TeamResult:
     #: regression added; and the hours from start to resolution of its deploy-caused incidents
     incident_draws: list[tuple[date, float]] = field(default_factory=list)
     restore_hours: list[float] = field(default_factory=list)
+    #: a team hosted on GitLab: {"project": its GitLab project object, "counts": what its
+    #: GitLab files hold} (else None)
+    gitlab: dict[str, Any] | None = None
 
 
 class TeamSimulation:

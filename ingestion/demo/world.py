@@ -258,6 +258,9 @@ class Team:
     factor: float = 1.0
     deploy_cadence: float = 0.7
     deploy_start: date | None = None
+    #: where the team's repository is hosted: "github" (`acme/<team>-service` on GitHub) or
+    #: "gitlab" (the GitLab project `acme/<team>-service` in group `acme`)
+    platform: str = "github"
 
     @property
     def repo(self) -> str:
@@ -286,6 +289,8 @@ class World:
     reports_start: date
     special: dict[str, str]
     movers: list[dict[str, str]]
+    #: the team hosted on GitLab (None: every team on GitHub)
+    gitlab_team: str | None = None
 
     def team(self, name: str) -> Team:
         return self._by_name[name]
@@ -320,7 +325,11 @@ def build_world(
     team_size: tuple[int, int],
     months: int,
     end_date: date,
+    gitlab: bool = True,
 ) -> World:
+    """`gitlab`: host one control team's repository on GitLab (when the world has at least
+    two control teams, so GitHub keeps one): the team owning the late-deployment
+    repository, the last in the shuffled team order. No random number is drawn for it."""
     if teams < 1:
         raise ValueError("teams must be >= 1")
     if team_size[0] < 2 or team_size[1] < team_size[0]:
@@ -372,6 +381,11 @@ def build_world(
     for team in team_list:
         team.deploy_start = start
     late.deploy_start = start + timedelta(days=91)
+    controls = [t for t in team_list if t.cohort == "control"]
+    gitlab_team = None
+    if gitlab and len(controls) >= 2 and late.cohort == "control":
+        late.platform = "gitlab"
+        gitlab_team = late.name
 
     # New Copilot usage reports cover roughly the last five months.
     reports_start = max(
@@ -490,4 +504,5 @@ def build_world(
         reports_start=reports_start,
         special=special,
         movers=movers,
+        gitlab_team=gitlab_team,
     )
