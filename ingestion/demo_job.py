@@ -31,12 +31,13 @@ def demo_source_configs(
     manifest: dict[str, Any],
     github_pulls_api: str = DEMO_GITHUB_PULLS_API,
 ) -> dict[str, dict[str, Any]]:
-    """Every source pointed at the demo: API sources at the local server, files at the folders."""
+    """Every source pointed at the demo: API sources at the local server, files at the folders.
+    The gitlab source runs when the world hosts a team on GitLab (`manifest["gitlab"]`)."""
     end = date.fromisoformat(str(manifest.get("end_date", "2026-10-31")))
     start = date.fromisoformat(
         str(manifest.get("start_date", (end - timedelta(days=366)).isoformat()))
     )
-    return {
+    configs: dict[str, dict[str, Any]] = {
         "files": {"path": str(data_dir / "files")},
         "github": {
             "org": DEMO_ORG,
@@ -85,6 +86,19 @@ def demo_source_configs(
             "end_date": end.isoformat(),
         },
     }
+    gitlab = manifest.get("gitlab")
+    if not gitlab:
+        return configs
+    ordered: dict[str, dict[str, Any]] = {}
+    for name, config in configs.items():
+        ordered[name] = config
+        if name == "github":  # the delivery sources side by side
+            ordered["gitlab"] = {
+                "groups": [gitlab.get("group", DEMO_ORG)],
+                "base_url": server.gitlab_url,
+                "private_token": "demo-token",
+            }
+    return ordered
 
 
 def run_demo(
@@ -123,9 +137,12 @@ def run_demo(
             printer(f"  {item['team']} records incidents as issues in {item['repository']}")
     with serve(data_dir) as server:
         printer(
-            f"==> demo APIs served at {server.base_url} (GitHub, Copilot, Jira, PagerDuty, "
-            "Cursor, Claude Code, Anthropic and OpenAI shapes)"
+            f"==> demo APIs served at {server.base_url} (GitHub, GitLab, Copilot, Jira, "
+            "PagerDuty, Cursor, Claude Code, Anthropic and OpenAI shapes)"
         )
+        gitlab = manifest.get("gitlab")
+        if gitlab:
+            printer(f"  {gitlab['project']} ({gitlab['team']}) is hosted on GitLab")
         ingest_many(demo_source_configs(server, data_dir, manifest), db_path=db, printer=printer)
     build(db_path=db, printer=printer)
     if show_scorecard:

@@ -1,4 +1,4 @@
-"""A local stand-in for the GitHub, Copilot, Jira, PagerDuty, Cursor, Claude Code,
+"""A local stand-in for the GitHub, GitLab, Copilot, Jira, PagerDuty, Cursor, Claude Code,
 Anthropic and OpenAI APIs, serving a demo world.
 
     with serve(Path("data/demo")) as api:
@@ -12,6 +12,8 @@ ingestion sources to run unchanged against it (see ingestion/demo/README.md).
 (`repository.pullRequests` with labels, commits, reviews and files;
 `repository.deployments` with statuses; GitHub's response shape, node IDs and `errors`
 included) from the same data; it does not parse other GraphQL queries.
+The GitLab REST API v4 (at `/gitlab/api/v4`) serves the world's GitLab-hosted team
+(ingestion/demo/routes/gitlab.py; empty when every team is on GitHub).
 GitHub Actions workflows and runs, releases, tags and issues are served from optional
 attributes of the world (empty without them; shapes in `GitHubRoutes.delivery`,
 ingestion/demo/routes/github.py).
@@ -44,6 +46,7 @@ from ingestion.demo.routes.ai_tools import AiToolRoutes
 from ingestion.demo.routes.common import NOT_FOUND, ApiError, parse_time
 from ingestion.demo.routes.copilot import CopilotRoutes
 from ingestion.demo.routes.github import GitHubRoutes
+from ingestion.demo.routes.gitlab import GitLabData, GitLabRoutes
 from ingestion.demo.routes.graphql import graphql_answer, node_id
 from ingestion.demo.routes.jira import JiraRoutes
 from ingestion.demo.routes.pagerduty import PagerDutyRoutes
@@ -174,6 +177,8 @@ class DemoWorld:
         self.incidents = sorted(incidents, key=lambda i: (i["_created"], i["incident_number"]))
         orgs = {r["owner"]["login"] for r in self.repos}
         self.org = next(iter(sorted(orgs))) if orgs else "acme"
+        #: the GitLab-hosted team's project (ingestion/demo/routes/gitlab.py)
+        self.gitlab = GitLabData(self.root)
         #: Cursor, Claude Code, Anthropic and OpenAI answers (ingestion/demo/ai_tools.py)
         self.ai_tools = AiToolsApi(api)
         #: Actions workflows and runs, releases, tags, tag objects and issues per repository
@@ -256,7 +261,13 @@ class DemoServer(ThreadingHTTPServer):
 
 
 class _Handler(
-    AiToolRoutes, GitHubRoutes, CopilotRoutes, JiraRoutes, PagerDutyRoutes, BaseHTTPRequestHandler
+    AiToolRoutes,
+    GitHubRoutes,
+    GitLabRoutes,
+    CopilotRoutes,
+    JiraRoutes,
+    PagerDutyRoutes,
+    BaseHTTPRequestHandler,
 ):
     server: DemoServer
     protocol_version = "HTTP/1.1"
@@ -381,6 +392,7 @@ class _Handler(
     def route(self, path: str) -> None:
         for prefix, handler in (
             ("/github/", self.github),
+            ("/gitlab/", self.gitlab),
             ("/jira/", self.jira),
             ("/pagerduty/", self.pagerduty),
             ("/downloads/", self.downloads),
@@ -401,6 +413,11 @@ class VendorUrls:
     @property
     def github_url(self) -> str:
         return f"{self.base_url}/github"
+
+    @property
+    def gitlab_url(self) -> str:
+        """The GitLab REST API v4 base URL (the gitlab source's `base_url`)."""
+        return f"{self.base_url}/gitlab/api/v4"
 
     @property
     def jira_url(self) -> str:
@@ -480,7 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     with serve(args.data, args.host, args.port) as api:
         print(f"serving {args.data} at {api.base_url}")
         print(
-            f"  GitHub/Copilot: {api.github_url}\n  Jira: {api.jira_url}\n  PagerDuty: {api.pagerduty_url}"
+            f"  GitHub/Copilot: {api.github_url}\n  GitLab: {api.gitlab_url}\n"
+            f"  Jira: {api.jira_url}\n  PagerDuty: {api.pagerduty_url}"
         )
         try:
             while True:
