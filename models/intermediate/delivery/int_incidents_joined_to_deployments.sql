@@ -3,8 +3,9 @@
     from any incident source (int_incidents_unioned: PagerDuty, labelled GitHub issues, Jira).
     The incident belongs to its service's team (service_ownership).
     1. `explicit`: the incident names a deployment id (a Deployments API id, an Actions run
-       id or a release id), or a commit SHA (prefix >= 7) that a production deployment of
-       the same team deployed;
+       id or a release id; a GitLab deployment or pipeline id, which staging negates, of a
+       deployment of the same team), or a commit SHA (prefix >= 7) that a production
+       deployment of the same team deployed;
     2. `attribution_window`: else the latest successful production deployment of a
        repository owned by the same team that finished before the incident started and
        within var('incident_attribution_window_hours');
@@ -47,6 +48,21 @@ explicit_candidates as (
         on deployments.deployment_id in (
             'actions_run:' || incidents_with_team.deployment_reference,
             'release:' || incidents_with_team.deployment_reference
+        )
+    union
+    -- a GitLab deployment or pipeline by its id: staging negates GitLab ids (so they never
+    -- collide with GitHub's), the incident tools see the positive one; within the team,
+    -- as the same number may be a GitHub id of another team's deployment
+    select
+        incidents_with_team.incident_id,
+        deployments.deployment_id,
+        deployments.finished_at
+    from incidents_with_team
+    inner join deployments
+        on incidents_with_team.team_name = deployments.owner_team_name
+        and deployments.deployment_id in (
+            '-' || incidents_with_team.deployment_reference,
+            'actions_run:-' || incidents_with_team.deployment_reference
         )
     union
     select
