@@ -25,6 +25,7 @@ def test_demo_loads_every_source_and_reports_progress(demo_run: dict[str, Any]) 
     for source in (
         "files",
         "github",
+        "gitlab",  # the GitLab-hosted team (manifest.json -> gitlab)
         "copilot",
         "ai_usage_files",
         "jira",
@@ -40,6 +41,10 @@ def test_demo_loads_every_source_and_reports_progress(demo_run: dict[str, Any]) 
     # every pull request the generator wrote is in the raw table
     assert query(demo_run["db"], "select count(*) from raw_github.pull_requests")[0][0] == sum(
         v for k, v in manifest_counts.items() if k.startswith("api/github/pulls")
+    )
+    # and every merge request of the GitLab-hosted team in its own
+    assert query(demo_run["db"], "select count(*) from raw_gitlab.merge_requests")[0][0] == sum(
+        v for k, v in manifest_counts.items() if k.startswith("api/gitlab/merge_requests/")
     )
 
 

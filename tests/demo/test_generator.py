@@ -88,7 +88,13 @@ def test_scale_parses_and_changes_team_and_engineer_counts(tmp_path: Path) -> No
     }
     assert len(small["rollout"]) == 2 and len(large["rollout"]) == 4
     assert large["engineers"] > small["engineers"]
-    assert len(list((tmp_path / "b/api/github/pulls").glob("*.jsonl"))) == 4
+    # 4 teams, 2 of them control: one control team is hosted on GitLab, 3 on GitHub; with
+    # 2 teams (1 control) every team is on GitHub
+    assert len(list((tmp_path / "b/api/github/pulls").glob("*.jsonl"))) == 3
+    assert len(list((tmp_path / "b/api/gitlab/merge_requests").glob("*.jsonl"))) == 1
+    assert large["gitlab"]["team"] in large["cohorts"]["control"]
+    assert small["gitlab"] is None
+    assert len(list((tmp_path / "a/api/github/pulls").glob("*.jsonl"))) == 2
 
 
 def test_cohorts_rollouts_and_manifest_effects(world: tuple[Path, dict[str, Any]]) -> None:
