@@ -228,6 +228,25 @@ def _query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[An
 
 
 @pytest.mark.slow
+def test_status_lists_the_gitlab_tables_of_the_demo(
+    demo_run: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingestion.cli import main
+
+    monkeypatch.setenv("AI_ROI_DUCKDB_PATH", str(demo_run["db"]))
+    assert main(["status"]) == 0
+    counts = demo_run["manifest"]["gitlab"]["counts"]
+    rows = {
+        line.split()[0]: int(line.split()[1].replace(",", ""))
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("raw_gitlab.")
+    }
+    assert rows["raw_gitlab.merge_requests"] == counts["merge_requests"]
+    assert rows["raw_gitlab.deployments"] == counts["production_deployments"]
+    assert rows["raw_gitlab.releases"] == counts["releases"]
+
+
+@pytest.mark.slow
 def test_the_gitlab_teams_delivery_metrics_come_from_gitlab(demo_run: dict[str, Any]) -> None:
     """The GitLab team's merged merge requests and production deployments in the marts are
     those the generator wrote (manifest.gitlab.counts), all from GitLab rows; no team is
