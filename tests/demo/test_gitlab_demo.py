@@ -87,9 +87,7 @@ def test_merge_requests_are_the_pull_requests_of_the_same_simulation(
     gitlab, github, manifest = worlds
     name = f"{manifest['gitlab']['team']}-service"
     pulls = {p["number"]: p for p in read_jsonl(github / f"api/github/pulls/{name}.jsonl")}
-    details = {
-        d["number"]: d for d in read_jsonl(github / f"api/github/pull_details/{name}.jsonl")
-    }
+    details = {d["number"]: d for d in read_jsonl(github / f"api/github/pull_details/{name}.jsonl")}
     mrs = read_jsonl(gitlab / f"api/gitlab/merge_requests/{name}.jsonl")
     mr_details = {
         d["iid"]: d for d in read_jsonl(gitlab / f"api/gitlab/merge_request_details/{name}.jsonl")
@@ -164,9 +162,7 @@ def test_deployments_and_main_commits_are_those_of_the_same_simulation(
     ]
     # one annotated tag and release per calendar month with a successful production deploy
     tags = read_jsonl(gitlab / f"api/gitlab/tags/{name}.jsonl")
-    months = {
-        d["deployable"]["finished_at"][:7] for d in production if d["status"] == "success"
-    }
+    months = {d["deployable"]["finished_at"][:7] for d in production if d["status"] == "success"}
     assert len(tags) == len(months) == counts["tags"] == counts["releases"]
     assert all(t["target"] != t["commit"]["id"] for t in tags)
 
@@ -204,7 +200,14 @@ def test_the_gitlab_source_loads_the_demo_project_incrementally(
     with duckdb.connect(str(db), read_only=True) as con:
         loaded = {
             table: con.execute(f"select count(*) from raw_gitlab.{table}").fetchone()[0]
-            for table in ("projects", "merge_requests", "deployments", "commits", "tags", "releases")
+            for table in (
+                "projects",
+                "merge_requests",
+                "deployments",
+                "commits",
+                "tags",
+                "releases",
+            )
         }
     assert loaded == {
         "projects": 1,
@@ -300,5 +303,7 @@ def test_the_gitlab_teams_delivery_metrics_come_from_gitlab(demo_run: dict[str, 
     # every team of the world is in the delivery marts and has baselines
     teams = sorted(r["team"] for r in manifest["rollout"])
     for mart in ("fct_delivery_team_weekly", "fct_delivery_team_monthly", "fct_team_baselines"):
-        found = [r[0] for r in _query(db, f"select distinct team_name from marts.{mart} order by 1")]
+        found = [
+            r[0] for r in _query(db, f"select distinct team_name from marts.{mart} order by 1")
+        ]
         assert [t for t in teams if t not in found] == [], mart

@@ -357,7 +357,9 @@ class GitLabRender:
                     )
                 continue
             notes.append(
-                self._gl_note(pr, review_id, when, reviewer.login, "See comments.", kind="DiscussionNote")
+                self._gl_note(
+                    pr, review_id, when, reviewer.login, "See comments.", kind="DiscussionNote"
+                )
             )
         for note_id, (when, user, reply_to) in zip(pr.comment_ids, pr.comments, strict=True):
             if when >= cut:
@@ -412,7 +414,12 @@ class GitLabRender:
         person = self.members[0]
         objects = [
             self._gl_commit(
-                self.root_sha, [], root_time, root_time, "Initial commit", person.login,
+                self.root_sha,
+                [],
+                root_time,
+                root_time,
+                "Initial commit",
+                person.login,
                 person.display_name,
             )
         ]
@@ -429,8 +436,13 @@ class GitLabRender:
                     cparents = [pr.base_sha] if k == 0 else [shas[k - 1]]
                     objects.append(
                         self._gl_commit(
-                            csha, cparents, ctime, ctime, self._gl_commit_message(pr, msg),
-                            login, name,
+                            csha,
+                            cparents,
+                            ctime,
+                            ctime,
+                            self._gl_commit_message(pr, msg),
+                            login,
+                            name,
                         )
                     )
                 message = (
@@ -468,9 +480,14 @@ class GitLabRender:
 
     def environment_objects(self) -> list[dict[str, Any]]:
         """`GET /projects/:id/environments`."""
-        return [self._gl_environment(PRODUCTION_ENVIRONMENT), self._gl_environment(STAGING_ENVIRONMENT)]
+        return [
+            self._gl_environment(PRODUCTION_ENVIRONMENT),
+            self._gl_environment(STAGING_ENVIRONMENT),
+        ]
 
-    def _gl_pipeline(self, d: dict[str, Any], iid: int, status: str, updated: datetime) -> dict[str, Any]:
+    def _gl_pipeline(
+        self, d: dict[str, Any], iid: int, status: str, updated: datetime
+    ) -> dict[str, Any]:
         pipeline_id = 800_000_000 + d["id"] - 1_500_000_000
         started = d["created"] - timedelta(minutes=2)
         return {
@@ -551,8 +568,16 @@ class GitLabRender:
                         "pipeline": {
                             key: pipeline[key]
                             for key in (
-                                "id", "iid", "project_id", "sha", "ref", "status", "source",
-                                "created_at", "updated_at", "web_url",
+                                "id",
+                                "iid",
+                                "project_id",
+                                "sha",
+                                "ref",
+                                "status",
+                                "source",
+                                "created_at",
+                                "updated_at",
+                                "web_url",
                             )
                         },
                         "web_url": self._gl_web(f"jobs/{job_id}"),
@@ -573,7 +598,11 @@ class GitLabRender:
         commit_times = {sha: when for sha, _parents, when, _pr in self.main_commits}
         for d in ordered:
             final = d["statuses"][-1]
-            if d["environment"] != "production" or final[1] != "success" or final[2] >= self.cut_utc:
+            if (
+                d["environment"] != "production"
+                or final[1] != "success"
+                or final[2] >= self.cut_utc
+            ):
                 continue
             month = d["_finished"].strftime("%Y-%m")
             if month in seen:
@@ -658,4 +687,3 @@ class GitLabRender:
             "squash_option": "default_on",
             "merge_method": "ff",
         }
-

@@ -174,9 +174,7 @@ class GitLabRoutes:
         field = allowed[order_by]
         if field == "id":
             return sorted(items, key=lambda i: i["id"], reverse=sort == "desc")
-        return sorted(
-            items, key=lambda i: (parse_time(i[field]), i["id"]), reverse=sort == "desc"
-        )
+        return sorted(items, key=lambda i: (parse_time(i[field]), i["id"]), reverse=sort == "desc")
 
     def _after(self, items: list[dict[str, Any]], *, inclusive: bool) -> list[dict[str, Any]]:
         """`updated_after` (GitLab documents "on or after" for merge requests and issues,
