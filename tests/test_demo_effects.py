@@ -11,6 +11,9 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+#: dbt_project.yml's var('min_group_size'): fewer people behind a cell and it is not published
+MIN_GROUP_SIZE = 5
+
 
 def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
@@ -236,21 +239,34 @@ def test_the_true_hours_value_and_net_gain_lie_inside_the_90_percent_intervals(
     demo_run: dict[str, Any],
 ) -> None:
     """The whole-history intervals of fct_headline_intervals (a team's: tasks resampled within
-    the team; the cohort's and the org's: teams, then tasks) contain what the simulation
-    saved, for every treatment team, the treatment cohort and the organisation."""
+    the team; the cohort's and the organisation's: teams, then tasks) contain what the
+    simulation saved, for every treatment team the privacy rule lets through, the treatment
+    cohort and the organisation. payments' AI-assisted tasks were done by 2 people, so its
+    figures are suppressed (null, with its people count published) while the cohort and the
+    organisation still count its hours."""
     truth = demo_run["manifest"]["true_hours_saved"]
     rows = query(
         demo_run["db"],
         """
-        select scope_type, scope_name, hours_saved_lower_90, hours_saved_upper_90,
+        select scope_type, scope_name, hours_saved_people, hours_saved_lower_90, hours_saved_upper_90,
             value_of_hours_saved_usd_lower_90, value_of_hours_saved_usd_upper_90,
             ai_total_cost_usd, net_productivity_gain_usd_lower_90, net_productivity_gain_usd_upper_90
         from marts.fct_headline_intervals
         where period_type = 'total' and bootstrap_replicates >= 1000
         """,
     )
-    intervals = {(scope_type, name): values for scope_type, name, *values in rows}
-    expected = {("team", team): phases["total"] for team, phases in truth["teams"].items()}
+    people = {(scope_type, name): count for scope_type, name, count, *_ in rows}
+    intervals = {(scope_type, name): values for scope_type, name, _, *values in rows}
+    suppressed = {scope for scope, count in people.items() if count < MIN_GROUP_SIZE}
+    assert ("team", "payments") in suppressed and people[("team", "payments")] == 2
+    for scope in suppressed:
+        assert all(value is None for value in intervals[scope][:4] + intervals[scope][5:]), scope
+    expected = {
+        ("team", team): phases["total"]
+        for team, phases in truth["teams"].items()
+        if ("team", team) not in suppressed
+    }
+    assert len(expected) == len(truth["teams"]) - 1
     expected[("cohort", "treatment")] = truth["org"]["total"]
     expected[("org", "all")] = truth["org"]["total"]
     outside = []

@@ -66,6 +66,43 @@ def test_control_scopes_show_no_net_gain_on_any_surface(surfaces) -> None:
             assert surface[key]["roi"] is None, (name, key)
 
 
+@pytest.mark.slow
+def test_team_month_cells_add_up_to_the_headline_where_none_is_suppressed(demo_run) -> None:
+    """The money marts' own cells against fct_headline_intervals, which sums before the
+    privacy rule: a team-quarter whose three months are all published sums to the headline
+    figure; a quarter with a suppressed month does not (the cell is missing), and the
+    headline is the number every surface shows."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_run["db"]), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            with quarters as (
+                select team_name, cast(date_trunc('quarter', month_start) as date) as quarter_start,
+                    count(*) as months, count(hours_saved) as published,
+                    sum(hours_saved) as hours_saved, sum(net_productivity_gain_usd) as net_gain
+                from marts.fct_net_productivity_team_monthly
+                where cohort = 'treatment'
+                group by all
+            )
+            select quarters.team_name, quarters.quarter_start, quarters.hours_saved,
+                headline.hours_saved, quarters.net_gain, headline.net_productivity_gain_usd
+            from quarters
+            inner join marts.fct_headline_intervals as headline
+                on headline.scope_type = 'team' and headline.scope_name = quarters.team_name
+                and headline.period_type = 'quarter' and headline.period_start = quarters.quarter_start
+            where quarters.published = quarters.months
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(rows) >= 8
+    for team, quarter, hours, headline_hours, gain, headline_gain in rows:
+        assert hours == pytest.approx(headline_hours, rel=1e-9), (team, quarter)
+        assert float(gain) == pytest.approx(float(headline_gain), abs=0.005), (team, quarter)
+
+
 def test_disagreements_name_scope_metric_and_every_surface() -> None:
     scope = ("cohort", "treatment", "quarter", "2026-04-01")
     other = ("team", "ai", "quarter", "2026-04-01")

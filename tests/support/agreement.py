@@ -84,10 +84,9 @@ def read_scorecard(db: Path) -> Surface:
 
 
 def read_marts(db: Path) -> Surface:
-    """The figures the marts publish: delivery from fct_delivery_scope_quarterly, money
-    summed over the quarter's months of fct_net_productivity_team_monthly (a team; a
-    cohort: its teams) and fct_net_productivity_org_monthly (the org); roi = net gain / AI
-    cost of those sums."""
+    """The figures the marts publish: delivery from fct_delivery_scope_quarterly, money from
+    fct_headline_intervals' quarter rows (the money marts' figures summed over the scope and
+    quarter before the privacy rule, then suppressed once); roi = net gain / AI cost."""
     delivery = _query(
         db,
         """
@@ -100,25 +99,10 @@ def read_marts(db: Path) -> Surface:
     money = _query(
         db,
         """
-        with scoped as (
-            select 'team' as scope_type, team_name as scope_name, month_start, hours_saved,
-                ai_total_cost_usd, net_productivity_gain_usd
-            from marts.fct_net_productivity_team_monthly
-            union all
-            select 'cohort', cohort, month_start, hours_saved, ai_total_cost_usd,
-                net_productivity_gain_usd
-            from marts.fct_net_productivity_team_monthly
-            where cohort in ('treatment', 'control')
-            union all
-            select 'org', 'all', month_start, hours_saved, ai_total_cost_usd,
-                net_productivity_gain_usd
-            from marts.fct_net_productivity_org_monthly
-        )
-        select scope_type, scope_name, 'quarter',
-            cast(cast(date_trunc('quarter', month_start) as date) as varchar),
-            sum(hours_saved), sum(ai_total_cost_usd), sum(net_productivity_gain_usd)
-        from scoped
-        group by all
+        select scope_type, scope_name, period_type, cast(period_start as varchar),
+            hours_saved, ai_total_cost_usd, net_productivity_gain_usd
+        from marts.fct_headline_intervals
+        where period_type = 'quarter'
         """,
     )
     surface: Surface = {
@@ -182,10 +166,20 @@ def metricflow_runner(db: Path, workdir: Path) -> MetricFlowRun:
     return run
 
 
-def _mf_csv(run: MetricFlowRun, name: str, metrics: list[str], group_by: list[str]) -> list[dict]:
+def _mf_csv(
+    run: MetricFlowRun, name: str, metrics: list[str], group_by: list[str], where: str = ""
+) -> list[dict]:
     out = Path(run.workdir) / f"{name}.csv"  # type: ignore[attr-defined]
+    filters = ["--where", where] if where else []
     run(
-        "query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), "--csv", str(out)
+        "query",
+        "--metrics",
+        ",".join(metrics),
+        "--group-by",
+        ",".join(group_by),
+        *filters,
+        "--csv",
+        str(out),
     )
     with out.open(newline="") as handle:
         return list(csv.DictReader(handle))
@@ -193,9 +187,9 @@ def _mf_csv(run: MetricFlowRun, name: str, metrics: list[str], group_by: list[st
 
 def read_metricflow(run: MetricFlowRun) -> Surface:
     """The headline metrics from `mf query`: delivery from the scope_quarter metrics
-    (fct_delivery_scope_quarterly), money from the team-month metrics (hours_saved,
-    ai_total_cost, net_productivity_gain, roi) grouped by team, by team__cohort, or not at
-    all (the org), at metric_time__quarter."""
+    (fct_delivery_scope_quarterly), money from the headline_* metrics (fct_headline_intervals'
+    quarter rows: summed before the privacy rule, suppressed once) grouped by scope and
+    metric_time__quarter."""
     surface: Surface = {}
     delivery = {
         "deployment_frequency": "scope_quarter_deploy_days_per_week",
@@ -218,18 +212,22 @@ def read_metricflow(run: MetricFlowRun) -> Surface:
         )
         surface[key] = {metric: _float(row[name]) for metric, name in delivery.items()}
     money = {
-        "hours_saved": "hours_saved",
-        "ai_cost": "ai_total_cost",
-        "net_gain": "net_productivity_gain",
-        "roi": "roi",
+        "hours_saved": "headline_hours_saved",
+        "ai_cost": "headline_ai_total_cost",
+        "net_gain": "headline_net_productivity_gain",
+        "roi": "headline_roi",
     }
-    for scope_type, group in (("team", "team"), ("cohort", "team__cohort"), ("org", None)):
-        group_by = [group, "metric_time__quarter"] if group else ["metric_time__quarter"]
-        for row in _mf_csv(run, f"money_{scope_type}", list(money.values()), group_by):
-            name = row[group] if group else "all"
-            key = (scope_type, name, "quarter", row["metric_time__quarter"][:10])
-            figures = surface.setdefault(key, {})
-            figures.update({metric: _float(row[column]) for metric, column in money.items()})
+    group_by = ["headline_scope__scope_type", "headline_scope__scope_name", "metric_time__quarter"]
+    where = "{{ Dimension('headline_scope__period_type') }} = 'quarter'"
+    for row in _mf_csv(run, "money", list(money.values()), group_by, where):
+        key = (
+            row["headline_scope__scope_type"],
+            row["headline_scope__scope_name"],
+            "quarter",
+            row["metric_time__quarter"][:10],
+        )
+        figures = surface.setdefault(key, {})
+        figures.update({metric: _float(row[column]) for metric, column in money.items()})
     return surface
 
 

@@ -15,6 +15,10 @@
     - hours_saved / value_of_hours_saved_usd: the estimate named by
       var('hours_saved_method') (measured, measured_control_adjusted, telemetry_modelled,
       self_reported).
+    - the people behind each estimate, for the marts' privacy rule (suppress_small_cell):
+      measured_people and telemetry_people count int_ai_hours_saved_people, survey answers
+      count self_reported_respondents; hours_saved_people = the count behind the selected
+      method.
     An estimate whose inputs were never loaded is null, not 0 (measured: Jira work items;
     telemetry_modelled: Copilot or AI usage-file telemetry; self_reported: surveys), so a
     company without Jira does not see "0 hours saved" next to its full AI cost.
@@ -37,6 +41,10 @@ with
 
 int_ai_hours_saved_team_daily as (
     select * from {{ ref('int_ai_hours_saved_team_daily') }}
+),
+
+int_ai_hours_saved_people as (
+    select * from {{ ref('int_ai_hours_saved_people') }}
 ),
 
 int_teams as (
@@ -92,6 +100,17 @@ monthly as (
     group by team_name, month_start
 ),
 
+people as (
+    -- distinct people behind the month's estimates (int_ai_hours_saved_people)
+    select
+        team_name,
+        month_start,
+        count(distinct case when estimate = 'measured' then person_id end) as measured_people,
+        count(distinct case when estimate = 'telemetry_modelled' then person_id end) as telemetry_people
+    from int_ai_hours_saved_people
+    group by team_name, month_start
+),
+
 filled as (
     -- a month without rows has saved 0 hours by the measured and telemetry estimates, but
     -- has no self-reported estimate (nobody answered)
@@ -117,11 +136,16 @@ filled as (
         coalesce(monthly.telemetry_modelled_hours_saved, 0) as telemetry_modelled_hours_saved,
         coalesce(monthly.telemetry_modelled_value_usd, 0) as telemetry_modelled_value_usd,
         monthly.self_reported_hours_saved,
-        monthly.self_reported_value_usd
+        monthly.self_reported_value_usd,
+        coalesce(people.measured_people, 0) as measured_people,
+        coalesce(people.telemetry_people, 0) as telemetry_people
     from spine
     left join monthly
         on spine.team_name = monthly.team_name
         and spine.month_start = monthly.month_start
+    left join people
+        on spine.team_name = people.team_name
+        and spine.month_start = people.month_start
 ),
 
 final as (
@@ -132,7 +156,7 @@ final as (
         phase,
         {%- for column in [
             'ai_assisted_tasks_done', 'tasks_with_baseline', 'tasks_without_baseline', 'tasks_control_adjusted',
-            'lines_accepted', 'telemetry_days', 'self_reported_respondents',
+            'lines_accepted', 'telemetry_days', 'self_reported_respondents', 'measured_people', 'telemetry_people',
         ] %}
             cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
@@ -150,7 +174,10 @@ selected as (
     select
         *,
         {{ method }}_hours_saved as hours_saved,
-        {{ method }}_value_usd as value_of_hours_saved_usd
+        {{ method }}_value_usd as value_of_hours_saved_usd,
+        {{ {'measured': 'measured_people', 'measured_control_adjusted': 'measured_people',
+            'telemetry_modelled': 'telemetry_people', 'self_reported': 'self_reported_respondents'}[method] }}
+            as hours_saved_people
     from final
 )
 

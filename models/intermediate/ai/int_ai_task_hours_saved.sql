@@ -355,6 +355,7 @@ final as (
         ---------- ids
         ratios.issue_id,
         ratios.team_name,
+        int_work_items_enriched.assignee_id,
 
         ---------- strings
         ratios.task_class,
@@ -385,6 +386,7 @@ final as (
         {{ month_start('ratios.done_date') }} as month_start
 
     from ratios
+    inner join int_work_items_enriched on ratios.issue_id = int_work_items_enriched.issue_id
     left join int_team_loaded_rates_daily
         on ratios.team_name = int_team_loaded_rates_daily.team_name
         and ratios.done_date = int_team_loaded_rates_daily.date_day

@@ -4,9 +4,11 @@
     resamples teams (clusters), not tasks or weeks."
 
     One row per scope (team, cohort treatment/control, org 'all') and period: each calendar
-    month, each quarter, and the whole history ('total'). The estimates are the marts' own
-    (team: fct_net_productivity_team_monthly; cohort: the sum of its teams' rows, as the
-    scorecard sums them; org: fct_net_productivity_org_monthly), summed over the period's
+    month, each quarter, and the whole history ('total'). The estimates are the money marts'
+    figures before their privacy rule (int_ai_hours_saved_team_monthly and
+    fct_ai_tco_team_monthly, as fct_net_productivity_team_monthly and _org_monthly join them:
+    net gain = value - cost, null for a control team; a cohort sums its teams, the
+    organisation every team and any unallocated cost), summed over the period's
     months. The bounds are the 5th and 95th percentiles over the bootstrap replicates of
     int_ai_hours_saved_bootstrap, summed over the same months (a month without AI-assisted
     tasks adds 0 in every replicate):
@@ -18,9 +20,12 @@
       is > 0 and the cumulative value - cost >= 0 (the marts' rule); the bounds are the
       replicates' 5th and 95th percentile months, null when that replicate never paid back
       within the data (payback_reached_share says how many did).
-    Bounds are null when the estimate is (suppressed, or unknown), when any month of the
-    period is (a cohort whose team-month is suppressed), and for hours-saved methods without
-    a bootstrap (telemetry_modelled, self_reported: bootstrap_replicates = 0).
+    Privacy, once, on the published cell: every hours-derived figure and bound is null unless
+    hours_saved_people (distinct people behind the scope's hours saved in the period,
+    int_ai_hours_saved_people) reaches var('min_group_size'); AI cost is published.
+    Bounds are null when the estimate is, when any month of the period is unknown, and for
+    hours-saved methods without a bootstrap (telemetry_modelled, self_reported:
+    bootstrap_replicates = 0).
 -#}
 with
 
@@ -28,15 +33,46 @@ bootstrap as (
     select * from {{ ref('int_ai_hours_saved_bootstrap') }}
 ),
 
-team_monthly as (
-    select * from {{ ref('fct_net_productivity_team_monthly') }}
+hours_saved_monthly as (
+    select * from {{ ref('int_ai_hours_saved_team_monthly') }}
 ),
 
-org_monthly as (
-    select * from {{ ref('fct_net_productivity_org_monthly') }}
+tco_monthly as (
+    select * from {{ ref('fct_ai_tco_team_monthly') }}
+),
+
+teams as (
+    select * from {{ ref('int_teams') }}
+),
+
+int_ai_hours_saved_people as (
+    select * from {{ ref('int_ai_hours_saved_people') }}
 ),
 
 ---------- point estimates per scope and month
+
+team_monthly as (
+    -- fct_net_productivity_team_monthly's rows before its privacy rule (the same inputs and
+    -- net gain = value - cost, null for a control team): sums over months and teams are taken
+    -- unsuppressed and the rule is applied once, to the published cell
+    select
+        coalesce(tco_monthly.team_name, hours_saved_monthly.team_name) as team_name,
+        coalesce(tco_monthly.month_start, hours_saved_monthly.month_start) as month_start,
+        teams.cohort,
+        hours_saved_monthly.hours_saved,
+        hours_saved_monthly.value_of_hours_saved_usd,
+        coalesce(tco_monthly.ai_total_cost_usd, 0) as ai_total_cost_usd,
+        case
+            when not coalesce(teams.cohort = 'control', false)
+                then hours_saved_monthly.value_of_hours_saved_usd - coalesce(tco_monthly.ai_total_cost_usd, 0)
+        end as net_productivity_gain_usd
+    from hours_saved_monthly
+    full outer join tco_monthly
+        on hours_saved_monthly.team_name = tco_monthly.team_name
+        and hours_saved_monthly.month_start = tco_monthly.month_start
+    left join teams
+        on coalesce(tco_monthly.team_name, hours_saved_monthly.team_name) = teams.team_name
+),
 
 scope_months as (
     select
@@ -71,12 +107,13 @@ scope_months as (
         'org' as scope_type,
         'all' as scope_name,
         month_start,
-        hours_saved,
-        value_of_hours_saved_usd,
-        ai_total_cost_usd,
-        net_productivity_gain_usd,
-        case when hours_saved is null then 1 else 0 end as unknown_months
-    from org_monthly
+        sum(hours_saved) as hours_saved,
+        sum(value_of_hours_saved_usd) as value_of_hours_saved_usd,
+        sum(ai_total_cost_usd) as ai_total_cost_usd,
+        sum(value_of_hours_saved_usd) - sum(ai_total_cost_usd) as net_productivity_gain_usd,
+        case when count(hours_saved) = 0 then 1 else 0 end as unknown_months
+    from team_monthly
+    group by month_start
 ),
 
 first_month as (
@@ -121,6 +158,49 @@ points as (
     from scope_months
     inner join periods on scope_months.month_start = periods.month_start
     group by scope_months.scope_type, scope_months.scope_name, periods.period_type, periods.period_start
+),
+
+---------- the people behind each scope and period (distinct: one person behind three
+---------- months or two teams counts once)
+
+people as (
+    select
+        int_ai_hours_saved_people.team_name,
+        teams.cohort,
+        int_ai_hours_saved_people.month_start,
+        int_ai_hours_saved_people.person_id
+    from int_ai_hours_saved_people
+    left join teams on int_ai_hours_saved_people.team_name = teams.team_name
+    where int_ai_hours_saved_people.estimate = '{{ hours_saved_people_estimate() }}'
+),
+
+scope_people as (
+    {%- for scope_type, scope_name, where in [
+        ('team', 'team_name', ''),
+        ('cohort', 'cohort', "where cohort in ('treatment', 'control')"),
+        ('org', "'all'", ''),
+    ] %}
+        select
+            '{{ scope_type }}' as scope_type,
+            {{ scope_name }} as scope_name,
+            month_start,
+            person_id
+        from people
+        {{ where }}
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
+period_people as (
+    select
+        scope_people.scope_type,
+        scope_people.scope_name,
+        periods.period_type,
+        periods.period_start,
+        count(distinct scope_people.person_id) as hours_saved_people
+    from scope_people
+    inner join periods on scope_people.month_start = periods.month_start
+    group by scope_people.scope_type, scope_people.scope_name, periods.period_type, periods.period_start
 ),
 
 ---------- replicates
@@ -248,7 +328,9 @@ payback_bounds as (
             as payback_month_lower_90,
         max(case when payback_rank = cast(ceiling(0.95 * replicates) as bigint) then payback_month end)
             as payback_month_upper_90,
-        avg(case when payback_month is not null then 1.0 else 0.0 end) as payback_reached_share
+        -- doubles: Spark averages 1.0 / 0.0 literals as a decimal (5 places)
+        avg(case when payback_month is not null then cast(1 as {{ type_double() }}) else cast(0 as {{ type_double() }}) end)
+            as payback_reached_share
     from payback_ranks
     group by scope_type, scope_name
 ),
@@ -283,6 +365,7 @@ point_paybacks as (
 joined as (
     select
         points.*,
+        coalesce(period_people.hours_saved_people, 0) as hours_saved_people,
         coalesce(quantiles.bootstrap_replicates, 0) as bootstrap_replicates,
         points.hours_saved is not null
         and points.unknown_months = 0
@@ -296,6 +379,11 @@ joined as (
         payback_bounds.payback_month_upper_90,
         payback_bounds.payback_reached_share
     from points
+    left join period_people
+        on points.scope_type = period_people.scope_type
+        and points.scope_name = period_people.scope_name
+        and points.period_type = period_people.period_type
+        and points.period_start = period_people.period_start
     left join quantiles
         on points.scope_type = quantiles.scope_type
         and points.scope_name = quantiles.scope_name
@@ -309,7 +397,7 @@ joined as (
         and points.scope_name = payback_bounds.scope_name
 ),
 
-final as (
+estimates as (
     select
         ---------- grain
         cast(scope_type as {{ dbt.type_string() }}) as scope_type,
@@ -320,6 +408,7 @@ final as (
         cast(case when scope_type = 'team' then 'tasks_within_team' else 'teams_then_tasks' end as {{ dbt.type_string() }})
             as bootstrap_scheme,
         cast(bootstrap_replicates as bigint) as bootstrap_replicates,
+        cast(hours_saved_people as bigint) as hours_saved_people,
 
         ---------- hours and value
         cast(hours_saved as {{ type_double() }}) as hours_saved,
@@ -355,6 +444,32 @@ final as (
         cast(case when period_type = 'total' and has_interval then payback_reached_share end as {{ type_double() }})
             as payback_reached_share
     from joined
+),
+
+{# the privacy rule, once, on the published cell: every figure built on hours saved is null
+    unless var('min_group_size') people stand behind them (AI cost is not person-derived) #}
+{%- set person_derived = [
+    'hours_saved', 'hours_saved_lower_90', 'hours_saved_upper_90',
+    'value_of_hours_saved_usd', 'value_of_hours_saved_usd_lower_90', 'value_of_hours_saved_usd_upper_90',
+    'net_productivity_gain_usd', 'net_productivity_gain_usd_lower_90', 'net_productivity_gain_usd_upper_90',
+    'roi', 'roi_lower_90', 'roi_upper_90',
+    'payback_month', 'payback_month_lower_90', 'payback_month_upper_90', 'payback_reached_share',
+] %}
+final as (
+    select
+        scope_type,
+        scope_name,
+        period_type,
+        period_start,
+        period_end,
+        bootstrap_scheme,
+        bootstrap_replicates,
+        ai_total_cost_usd,
+        {%- for column in person_derived %}
+            {{ suppress_small_cell(column, 'hours_saved_people') }} as {{ column }},
+        {%- endfor %}
+        hours_saved_people
+    from estimates
 )
 
 select * from final

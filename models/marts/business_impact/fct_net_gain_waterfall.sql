@@ -58,6 +58,10 @@ int_teams as (
     select * from {{ ref('int_teams') }}
 ),
 
+int_ai_hours_saved_team_monthly as (
+    select * from {{ ref('int_ai_hours_saved_team_monthly') }}
+),
+
 int_team_loaded_rates_daily as (
     select * from {{ ref('int_team_loaded_rates_daily') }}
 ),
@@ -301,14 +305,32 @@ team_leakage as (
 
 ---------- per team and period, then cohorts and the organisation
 
+team_points as (
+    -- a team's hours saved and value over each period before the privacy rule (the figures
+    -- fct_headline_intervals publishes for the team): the cohort and organisation sums below
+    -- must not lose a team whose own cells are suppressed; the periods are the intervals'
+    select
+        periods.scope_name as team_name,
+        periods.period_type,
+        periods.period_start,
+        sum(int_ai_hours_saved_team_monthly.hours_saved) as hours_saved,
+        sum(int_ai_hours_saved_team_monthly.value_of_hours_saved_usd) as value_of_hours_saved_usd
+    from fct_headline_intervals as periods
+    inner join int_ai_hours_saved_team_monthly
+        on periods.scope_name = int_ai_hours_saved_team_monthly.team_name
+        and int_ai_hours_saved_team_monthly.month_start between periods.period_start and periods.period_end
+    where periods.scope_type = 'team'
+    group by periods.scope_name, periods.period_type, periods.period_start
+),
+
 team_rows as (
     select
         fct_headline_intervals.scope_name as team_name,
         int_teams.cohort,
         fct_headline_intervals.period_type,
         fct_headline_intervals.period_start,
-        fct_headline_intervals.hours_saved,
-        fct_headline_intervals.value_of_hours_saved_usd,
+        team_points.hours_saved,
+        team_points.value_of_hours_saved_usd,
         team_quality_costs.production_deployments,
         team_quality_costs.failed_deployments,
         team_quality_costs.extra_failed_deployments,
@@ -321,6 +343,10 @@ team_rows as (
         team_leakage.realised_share
     from fct_headline_intervals
     left join int_teams on fct_headline_intervals.scope_name = int_teams.team_name
+    left join team_points
+        on fct_headline_intervals.scope_name = team_points.team_name
+        and fct_headline_intervals.period_type = team_points.period_type
+        and fct_headline_intervals.period_start = team_points.period_start
     left join team_quality_costs
         on fct_headline_intervals.scope_name = team_quality_costs.team_name
         and fct_headline_intervals.period_type = team_quality_costs.period_type
@@ -402,6 +428,7 @@ joined as (
         fct_headline_intervals.period_start,
         fct_headline_intervals.period_end,
         scope_quality.teams,
+        fct_headline_intervals.hours_saved_people,
         fct_headline_intervals.hours_saved,
         fct_headline_intervals.value_of_hours_saved_usd,
         fct_headline_intervals.ai_total_cost_usd,
@@ -442,6 +469,7 @@ final as (
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
         cast(coalesce(teams, 0) as bigint) as teams,
+        cast(hours_saved_people as bigint) as hours_saved_people,
 
         ---------- step 1: net gain as published
         cast(hours_saved as {{ type_double() }}) as hours_saved,

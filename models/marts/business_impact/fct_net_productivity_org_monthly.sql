@@ -9,8 +9,10 @@
     invoice), so the org figures equal the sum of the team figures. hours_saved and value
     are null only when no team has a known estimate that month; teams_with_hours_saved says
     how many had one. is_baseline_verifiable is true only when every team's baseline is.
-    Hours-derived columns are null when the organisation itself has fewer rostered members
-    than var('min_group_size') (is_suppressed).
+    Privacy (suppress_small_cell): the month's hours-derived cells, roi included, are null
+    unless hours_saved_people (distinct people behind the org's hours saved that month,
+    int_ai_hours_saved_people) reaches var('min_group_size'); running totals and payback by
+    hours_saved_people_to_date (distinct people behind any month so far).
     Running totals, roi and payback month: macros/business/net_productivity_running_totals.sql.
 -#}
 with
@@ -41,6 +43,34 @@ hours as (
     group by month_start
 ),
 
+int_ai_hours_saved_people as (
+    select * from {{ ref('int_ai_hours_saved_people') }}
+    where estimate = '{{ hours_saved_people_estimate() }}'
+),
+
+people as (
+    -- distinct people behind the org's hours saved (a person behind two teams counts once)
+    select
+        month_start,
+        count(distinct person_id) as hours_saved_people
+    from int_ai_hours_saved_people
+    group by month_start
+),
+
+new_people as (
+    select
+        first_month_start as month_start,
+        count(*) as new_people
+    from (
+        select
+            person_id,
+            min(month_start) as first_month_start
+        from int_ai_hours_saved_people
+        group by person_id
+    ) as first_months
+    group by first_month_start
+),
+
 costs as (
     select
         month_start,
@@ -69,16 +99,22 @@ joined as (
         coalesce(hours.teams_with_hours_saved, 0) as teams_with_hours_saved,
         hours.hours_saved,
         hours.value_of_hours_saved_usd,
+        coalesce(people.hours_saved_people, 0) as hours_saved_people,
+        coalesce(new_people.new_people, 0) as new_people,
         coalesce(costs.ai_total_cost_usd, 0) as ai_total_cost_usd,
         coalesce(costs.licence_cost_usd, 0) as licence_cost_usd
     from hours
     full outer join costs on hours.month_start = costs.month_start
+    left join people on coalesce(costs.month_start, hours.month_start) = people.month_start
+    left join new_people on coalesce(costs.month_start, hours.month_start) = new_people.month_start
 ),
 
 netted as (
     select
         *,
-        value_of_hours_saved_usd - ai_total_cost_usd as net_productivity_gain_usd
+        value_of_hours_saved_usd - ai_total_cost_usd as net_productivity_gain_usd,
+        sum(new_people) over (order by month_start rows between unbounded preceding and current row)
+            as hours_saved_people_to_date
     from joined
 ),
 
@@ -92,23 +128,27 @@ final as (
         baselines.is_baseline_verifiable,
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
         cast(paid_back.teams_with_hours_saved as bigint) as teams_with_hours_saved,
-        cast({{ suppress_small_cell('paid_back.hours_saved', 'headcount.rostered_members') }} as {{ type_double() }}) as hours_saved,
-        cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', 'headcount.rostered_members') }} as decimal(18, 2))
+        cast(paid_back.hours_saved_people as bigint) as hours_saved_people,
+        cast(paid_back.hours_saved_people_to_date as bigint) as hours_saved_people_to_date,
+        {%- set people = 'paid_back.hours_saved_people' %}
+        {%- set people_to_date = 'paid_back.hours_saved_people_to_date' %}
+        cast({{ suppress_small_cell('paid_back.hours_saved', people) }} as {{ type_double() }}) as hours_saved,
+        cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as value_of_hours_saved_usd,
         cast(paid_back.licence_cost_usd as decimal(18, 2)) as licence_cost_usd,
         cast(paid_back.ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
         cast({{ safe_divide('paid_back.ai_total_cost_usd', 'paid_back.licence_cost_usd') }} as {{ type_double() }})
             as tco_to_licence_ratio,
-        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', 'headcount.rostered_members') }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} as decimal(18, 2))
             as net_productivity_gain_usd,
-        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', 'headcount.rostered_members') }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', people_to_date) }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
-        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', 'headcount.rostered_members') }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people_to_date) }} as decimal(18, 2))
             as cumulative_net_productivity_gain_usd,
-        cast({{ suppress_small_cell('paid_back.roi', 'headcount.rostered_members') }} as {{ type_double() }}) as roi,
-        cast({{ suppress_small_cell('paid_back.payback_month', 'headcount.rostered_members') }} as date) as payback_month,
-        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', 'headcount.rostered_members') }}
+        cast({{ suppress_small_cell('paid_back.roi', people) }} as {{ type_double() }}) as roi,
+        cast({{ suppress_small_cell('paid_back.payback_month', people_to_date) }} as date) as payback_month,
+        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', people_to_date) }}
             as is_payback_month
     from paid_back
     cross join baselines

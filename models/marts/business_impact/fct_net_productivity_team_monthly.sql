@@ -15,8 +15,11 @@
       cents; tests/dbt/net_gain_equals_value_minus_cost.sql), null when the estimate is;
     - running totals, roi and payback month: macros/business/net_productivity_running_totals.sql;
     - is_baseline_verifiable: the team's Day-Zero baseline (fct_team_baselines) is verifiable.
-    Hours saved and everything derived from them are null when the team's monthly roster is
-    below var('min_group_size') (is_suppressed); running totals are computed before
+    Privacy (suppress_small_cell): the month's hours saved, their value and net gain are null
+    unless var('min_group_size') distinct people stand behind the hours saved
+    (hours_saved_people, int_ai_hours_saved_team_monthly), roi included; the running totals
+    and payback by hours_saved_people_to_date, the distinct people behind any month so far
+    (int_ai_hours_saved_people). Running totals are computed before
     suppression, so a later month's cumulative figure includes suppressed months.
     A control team has no AI tools, so nothing to net: its net gain, cumulative net gain
     and roi are null (n/a), never 0.
@@ -43,12 +46,37 @@ int_teams as (
     select * from {{ ref('int_teams') }}
 ),
 
+int_ai_hours_saved_people as (
+    select * from {{ ref('int_ai_hours_saved_people') }}
+    where estimate = '{{ hours_saved_people_estimate() }}'
+),
+
+people_first_months as (
+    -- each person behind the team's hours saved, from the first month they stood behind them
+    select
+        team_name,
+        person_id,
+        min(month_start) as first_month_start
+    from int_ai_hours_saved_people
+    group by team_name, person_id
+),
+
+new_people as (
+    select
+        team_name,
+        first_month_start as month_start,
+        count(*) as new_people
+    from people_first_months
+    group by team_name, first_month_start
+),
+
 joined as (
     select
         coalesce(fct_ai_tco_team_monthly.team_name, int_ai_hours_saved_team_monthly.team_name) as team_name,
         coalesce(fct_ai_tco_team_monthly.month_start, int_ai_hours_saved_team_monthly.month_start) as month_start,
         int_ai_hours_saved_team_monthly.hours_saved,
         int_ai_hours_saved_team_monthly.value_of_hours_saved_usd,
+        coalesce(int_ai_hours_saved_team_monthly.hours_saved_people, 0) as hours_saved_people,
         coalesce(fct_ai_tco_team_monthly.ai_total_cost_usd, 0) as ai_total_cost_usd
     from int_ai_hours_saved_team_monthly
     full outer join fct_ai_tco_team_monthly
@@ -58,9 +86,16 @@ joined as (
 
 netted as (
     select
-        *,
-        value_of_hours_saved_usd - ai_total_cost_usd as net_productivity_gain_usd
+        joined.*,
+        joined.value_of_hours_saved_usd - joined.ai_total_cost_usd as net_productivity_gain_usd,
+        -- the distinct people behind the running totals: everyone behind a month so far
+        sum(coalesce(new_people.new_people, 0)) over (
+            partition by joined.team_name order by joined.month_start rows between unbounded preceding and current row
+        ) as hours_saved_people_to_date
     from joined
+    left join new_people
+        on joined.team_name = new_people.team_name
+        and joined.month_start = new_people.month_start
 ),
 
 {{ net_productivity_running_totals('netted', partition_by='team_name') }},
@@ -75,7 +110,10 @@ final as (
         coalesce(int_team_headcount_monthly.is_below_min_group_size, true) as is_suppressed,
         coalesce(fct_team_baselines.is_verifiable, false) as is_baseline_verifiable,
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
-        {%- set people = 'int_team_headcount_monthly.rostered_members' %}
+        cast(paid_back.hours_saved_people as bigint) as hours_saved_people,
+        cast(paid_back.hours_saved_people_to_date as bigint) as hours_saved_people_to_date,
+        {%- set people = 'paid_back.hours_saved_people' %}
+        {%- set people_to_date = 'paid_back.hours_saved_people_to_date' %}
         cast({{ suppress_small_cell('paid_back.hours_saved', people) }} as {{ type_double() }}) as hours_saved,
         cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as value_of_hours_saved_usd,
@@ -86,16 +124,16 @@ final as (
             case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} end
             as decimal(18, 2)
         ) as net_productivity_gain_usd,
-        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', people) }} as decimal(18, 2))
+        cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', people_to_date) }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
         cast(
-            case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people) }} end
+            case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people_to_date) }} end
             as decimal(18, 2)
         ) as cumulative_net_productivity_gain_usd,
         cast(case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.roi', people) }} end as {{ type_double() }}) as roi,
-        cast({{ suppress_small_cell('paid_back.payback_month', people) }} as date) as payback_month,
-        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', people) }}
+        cast({{ suppress_small_cell('paid_back.payback_month', people_to_date) }} as date) as payback_month,
+        {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', people_to_date) }}
             as is_payback_month
     from paid_back
     left join int_teams on paid_back.team_name = int_teams.team_name

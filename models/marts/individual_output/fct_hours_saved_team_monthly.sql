@@ -45,25 +45,28 @@ final as (
         cast(phase as {{ dbt.type_string() }}) as phase,
         cast(rostered_members as bigint) as rostered_members,
         is_suppressed,
+        cast(measured_people as bigint) as measured_people,
+        cast(telemetry_people as bigint) as telemetry_people,
+        cast(hours_saved_people as bigint) as hours_saved_people,
+        {#- each cell by the people behind it: the measured columns by the assignees of the
+            measured tasks, the telemetry columns by the people with accepted lines, the
+            survey columns by the respondents, hours_saved by its method's count -#}
         {%- for column in ['ai_assisted_tasks_done', 'tasks_with_baseline', 'tasks_without_baseline', 'tasks_control_adjusted'] %}
-            cast({{ suppress_small_cell(column, 'rostered_members') }} as bigint) as {{ column }},
+            cast({{ suppress_small_cell(column, 'measured_people') }} as bigint) as {{ column }},
         {%- endfor %}
-        cast({{ suppress_small_cell('measured_hours_saved', 'rostered_members') }} as {{ type_double() }}) as measured_hours_saved,
-        cast({{ suppress_small_cell('measured_control_adjusted_hours_saved', 'rostered_members') }} as {{ type_double() }})
+        cast({{ suppress_small_cell('measured_hours_saved', 'measured_people') }} as {{ type_double() }}) as measured_hours_saved,
+        cast({{ suppress_small_cell('measured_control_adjusted_hours_saved', 'measured_people') }} as {{ type_double() }})
             as measured_control_adjusted_hours_saved,
-        cast({{ suppress_small_cell('lines_accepted', 'rostered_members') }} as bigint) as lines_accepted,
-        cast({{ suppress_small_cell('telemetry_days', 'rostered_members') }} as bigint) as telemetry_days,
-        cast({{ suppress_small_cell('telemetry_modelled_hours_saved', 'rostered_members') }} as {{ type_double() }})
+        cast({{ suppress_small_cell('lines_accepted', 'telemetry_people') }} as bigint) as lines_accepted,
+        cast({{ suppress_small_cell('telemetry_days', 'telemetry_people') }} as bigint) as telemetry_days,
+        cast({{ suppress_small_cell('telemetry_modelled_hours_saved', 'telemetry_people') }} as {{ type_double() }})
             as telemetry_modelled_hours_saved,
         cast(self_reported_respondents as bigint) as self_reported_respondents,
         cast({{ suppress_small_cell('self_reported_hours_saved_per_week_mean', 'self_reported_respondents') }} as {{ type_double() }})
             as self_reported_hours_saved_per_week_mean,
         cast({{ suppress_small_cell('self_reported_hours_saved', 'self_reported_respondents') }} as {{ type_double() }})
             as self_reported_hours_saved,
-        {#- self_reported hours also need var('min_group_size') respondents -#}
-        {%- set hours_saved = suppress_small_cell('hours_saved', 'self_reported_respondents')
-            if var('hours_saved_method') == 'self_reported' else 'hours_saved' %}
-        cast({{ suppress_small_cell(hours_saved, 'rostered_members') }} as {{ type_double() }}) as hours_saved,
+        cast({{ suppress_small_cell('hours_saved', 'hours_saved_people') }} as {{ type_double() }}) as hours_saved,
         cast(hours_saved_method as {{ dbt.type_string() }}) as hours_saved_method
     from joined
 )

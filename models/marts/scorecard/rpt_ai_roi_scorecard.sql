@@ -4,7 +4,8 @@
     'quarter', period_start). It defines no metric: each figure comes from the mart that
     does and is only pooled over the scope's teams here. Adoption: fct_ai_adoption_team_weekly
     (seats, utilisation and stage of the quarter's last week; rates from summed counts).
-    Hours saved: fct_hours_saved_team_monthly. Leakage: fct_leakage_team_monthly's measured
+    Hours saved: int_ai_hours_saved_team_monthly (the figures fct_hours_saved_team_monthly
+    publishes, before its privacy rule). Leakage: fct_leakage_team_monthly's measured
     leakage hours (the one definition, int_leakage_team), shown for a scope only when every
     team-month of it with hours saved is measured. Delivery:
     fct_delivery_scope_quarterly (macros/metrics/team_delivery_metrics.sql). Baseline:
@@ -17,7 +18,12 @@
     the baseline by more than var('scorecard_quality_regression_threshold', 0.05) and, for
     treatment scopes, more than the control cohort's), leakage over half; false without data.
     Privacy (suppress_small_cell): person-derived columns are null below var('min_group_size')
-    rostered people (the trust mean: responses).
+    distinct people: hours saved by the people behind each estimate over the scope and
+    quarter (measured_people, telemetry_people, self_reported_respondents,
+    hours_saved_people: int_ai_hours_saved_people), money by fct_headline_intervals'
+    hours_saved_people (money_people), the trust mean by responses, the rest by the roster.
+    Hours saved are summed before the rule (int_ai_hours_saved_team_monthly), so a cohort's
+    sum never loses a suppressed team-month.
 -#}
 {%- set regression_threshold = var('scorecard_quality_regression_threshold', 0.05) -%}
 with
@@ -39,7 +45,13 @@ adoption_weekly as (
 ),
 
 hours_saved_monthly as (
-    select * from {{ ref('fct_hours_saved_team_monthly') }}
+    -- before the team-month privacy rule: the scope-quarter sums are taken whole and the rule
+    -- is applied once, to the published cell
+    select * from {{ ref('int_ai_hours_saved_team_monthly') }}
+),
+
+hours_saved_people as (
+    select * from {{ ref('int_ai_hours_saved_people') }}
 ),
 
 leakage_monthly as (
@@ -181,6 +193,24 @@ hours_saved as (
     group by 1, 2, 3
 ),
 
+scope_people as (
+    -- the distinct people behind each hours-saved estimate of the scope and quarter
+    select
+        scope_members.scope_type,
+        scope_members.scope_name,
+        {%- for column, estimate in [
+            ('measured_people', 'measured'), ('telemetry_people', 'telemetry_modelled'),
+            ('self_reported_respondents', 'self_reported'), ('hours_saved_people', hours_saved_people_estimate()),
+        ] %}
+            count(distinct case when hours_saved_people.estimate = '{{ estimate }}' then hours_saved_people.person_id end)
+                as {{ column }},
+        {%- endfor %}
+        cast({{ dbt.date_trunc('quarter', 'hours_saved_people.month_start') }} as date) as quarter_start
+    from hours_saved_people
+    inner join scope_members on hours_saved_people.team_name = scope_members.team_name
+    group by 1, 2, 7
+),
+
 leakage as (
     -- measured leakage only (fct_leakage_team_monthly: null unless the team's leakage_status
     -- is 'measured'); a scope with any team-month of hours saved whose leakage is not measured
@@ -243,6 +273,10 @@ joined as (
             hours_saved.hours_saved_{{ method }},
         {%- endfor %}
         hours_saved.hours_saved,
+        {%- for column in ['measured_people', 'telemetry_people', 'self_reported_respondents', 'hours_saved_people'] %}
+            coalesce(scope_people.{{ column }}, 0) as {{ column }},
+        {%- endfor %}
+        coalesce(money.hours_saved_people, 0) as money_people,
         leakage.leakage_hours,
         {{ safe_divide('leakage.leakage_hours', 'leakage.leakage_hours_saved') }} as leakage_share_of_hours_saved,
         -- delivery, baseline and delta
@@ -266,7 +300,7 @@ joined as (
         money.ai_total_cost_usd
     from delivery
     left join baseline on delivery.scope_type = baseline.scope_type and delivery.scope_name = baseline.scope_name
-    {%- for cte in ['scope_deltas', 'adoption', 'last_week_seats', 'hours_saved', 'leakage'] %}
+    {%- for cte in ['scope_deltas', 'adoption', 'last_week_seats', 'hours_saved', 'scope_people', 'leakage'] %}
         left join {{ cte }}
             on delivery.scope_type = {{ cte }}.scope_type and delivery.scope_name = {{ cte }}.scope_name
             and delivery.quarter_start = {{ cte }}.quarter_start
@@ -331,11 +365,24 @@ flagged as (
     dbt.type_bigint(): ['teams_in_scope', 'observed_days', 'rostered_members', 'seats_assigned', 'seats_active_30d', 'suggestions_shown',
         'suggestions_accepted', 'ai_assisted_merged_pull_requests', 'ai_trust_responses', 'merged_pull_requests',
         'deployed_pull_requests', 'engineer_weeks', 'production_deployments', 'successful_deployments',
-        'failed_deployments', 'rework_deployments'],
+        'failed_deployments', 'rework_deployments', 'measured_people', 'telemetry_people', 'self_reported_respondents',
+        'hours_saved_people', 'money_people'],
     type_double(): doubles,
     'decimal(18, 2)': ['ai_total_cost_usd', 'value_of_hours_saved_usd', 'net_productivity_gain_usd',
         'value_of_hours_saved_usd_lower_90', 'value_of_hours_saved_usd_upper_90', 'net_productivity_gain_usd_lower_90',
         'net_productivity_gain_usd_upper_90'],
+} %}
+{#- the people behind each person-derived column (default: the scope's roster) #}
+{%- set people_of = {
+    'ai_trust_score_mean': 'ai_trust_responses',
+    'hours_saved': 'hours_saved_people',
+    'hours_saved_measured': 'measured_people',
+    'hours_saved_measured_control_adjusted': 'measured_people',
+    'hours_saved_telemetry_modelled': 'telemetry_people',
+    'hours_saved_self_reported': 'self_reported_respondents',
+    'value_of_hours_saved_usd': 'money_people',
+    'net_productivity_gain_usd': 'money_people',
+    'roi': 'money_people',
 } %}
 {%- set constants = {'period_type': "'quarter'", 'period_start': 'quarter_start',
     'hours_saved_method': "'" ~ var('hours_saved_method') ~ "'"} %}
@@ -347,7 +394,7 @@ final as (
                 {%- set value = constants.get(column, column) %}
                 {%- set is_person_derived = column in person_derived or column.endswith('_90')
                     or (column.startswith('hours_saved') and column != 'hours_saved_method') %}
-                {%- set people = 'ai_trust_responses' if column == 'ai_trust_score_mean' else 'rostered_members' %}
+                {%- set people = people_of.get(column, 'money_people' if column.endswith('_90') else 'rostered_members') %}
                 {%- set value = suppress_small_cell(value, people) if is_person_derived else value %}
                 cast({{ value }} as {{ data_type }}) as {{ column }},
             {%- endfor %}
