@@ -12,8 +12,11 @@
     both null unless leakage_status is 'measured' (a noisy estimate is shown as a rate with
     its interval, never as hours). Summed over the impact months they give the team's
     realised and leaked hours, as in fct_net_gain_waterfall.
-    Person-derived columns are null when the team's monthly roster is below
-    var('min_group_size'); a team with any suppressed impact month publishes no rate.
+    Privacy: hours_saved, realised_hours_saved and leakage_hours are null unless
+    var('min_group_size') distinct people stand behind the month's impact-day hours saved
+    (hours_saved_people: int_ai_hours_saved_people with a contribution on or after the
+    impact start); utilisation and the team's rate are null when the monthly roster is
+    below it, and a team with any such month publishes no rate.
 -#}
 with
 
@@ -25,6 +28,28 @@ int_leakage_team as (
     select * from {{ ref('int_leakage_team') }}
 ),
 
+int_teams as (
+    select * from {{ ref('int_teams') }}
+),
+
+int_ai_hours_saved_people as (
+    select * from {{ ref('int_ai_hours_saved_people') }}
+),
+
+impact_people as (
+    -- the distinct people behind the month's impact-day hours saved (the chosen estimate)
+    select
+        int_ai_hours_saved_people.team_name,
+        int_ai_hours_saved_people.month_start,
+        count(distinct int_ai_hours_saved_people.person_id) as hours_saved_people
+    from int_ai_hours_saved_people
+    inner join int_teams on int_ai_hours_saved_people.team_name = int_teams.team_name
+    where
+        int_ai_hours_saved_people.estimate = '{{ hours_saved_people_estimate() }}'
+        and int_ai_hours_saved_people.last_contribution_date >= int_teams.impact_start_date
+    group by int_ai_hours_saved_people.team_name, int_ai_hours_saved_people.month_start
+),
+
 joined as (
     select
         int_leakage_team_monthly.team_name,
@@ -33,6 +58,7 @@ joined as (
         int_leakage_team_monthly.rostered_members,
         int_leakage_team_monthly.is_below_min_group_size as is_suppressed,
         int_leakage_team_monthly.hours_saved,
+        coalesce(impact_people.hours_saved_people, 0) as hours_saved_people,
         int_leakage_team_monthly.focus_hours,
         int_leakage_team_monthly.delivered_effort_hours,
         {{ safe_divide('int_leakage_team_monthly.delivered_effort_hours', 'int_leakage_team_monthly.focus_hours') }}
@@ -48,6 +74,9 @@ joined as (
         int_leakage_team_monthly.hours_saved * int_leakage_team.realised_share as realised_hours_saved
     from int_leakage_team_monthly
     left join int_leakage_team on int_leakage_team_monthly.team_name = int_leakage_team.team_name
+    left join impact_people
+        on int_leakage_team_monthly.team_name = impact_people.team_name
+        and int_leakage_team_monthly.month_start = impact_people.month_start
 ),
 
 final as (
@@ -59,14 +88,20 @@ final as (
         is_suppressed,
         cast('{{ var("hours_saved_method") }}' as {{ dbt.type_string() }}) as hours_saved_method,
         cast(leakage_status as {{ dbt.type_string() }}) as leakage_status,
+        cast(hours_saved_people as bigint) as hours_saved_people,
+        {#- the team's utilisation and rate: its roster; the month's hours saved and what is
+            built on them: the people behind those hours #}
         {%- for column in [
-            'hours_saved', 'focus_hours', 'delivered_effort_hours', 'utilisation', 'baseline_utilisation',
+            'focus_hours', 'delivered_effort_hours', 'utilisation', 'baseline_utilisation',
             'impact_utilisation', 'control_utilisation_ratio', 'reinvestment_rate', 'reinvestment_rate_lower_90',
-            'reinvestment_rate_upper_90', 'realised_share', 'realised_hours_saved',
+            'reinvestment_rate_upper_90', 'realised_share',
         ] %}
             cast({{ suppress_small_cell(column, 'rostered_members') }} as {{ type_double() }}) as {{ column }},
         {%- endfor %}
-        cast({{ suppress_small_cell('hours_saved - realised_hours_saved', 'rostered_members') }} as {{ type_double() }})
+        {%- for column in ['hours_saved', 'realised_hours_saved'] %}
+            cast({{ suppress_small_cell(column, 'hours_saved_people') }} as {{ type_double() }}) as {{ column }},
+        {%- endfor %}
+        cast({{ suppress_small_cell('hours_saved - realised_hours_saved', 'hours_saved_people') }} as {{ type_double() }})
             as leakage_hours
     from joined
 )
