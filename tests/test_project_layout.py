@@ -95,3 +95,45 @@ def test_a_unit_test_away_from_its_model_fails(tiny_project: Path) -> None:
         "models/other/_other__unit_tests.yml: unit test one_team tests fct_team, "
         "which lives in models/team"
     ]
+
+
+#: contract column types both engines accept (README: Running on Spark): DuckDB and Spark
+#: share these names; `varchar`, `double precision`, `text`, `integer[]` ... do not
+PORTABLE_TYPES = {"string", "double", "bigint", "integer", "boolean", "date", "timestamp"}
+
+
+def unportable_contract_types(models_dir: Path) -> list[str]:
+    """Every contract column whose data_type only one engine parses, as 'path: model.column
+    type' lines (decimal(p,s) is portable)."""
+    problems: list[str] = []
+    for path in sorted(models_dir.rglob("*.yml")):
+        document = yaml.safe_load(path.read_text()) or {}
+        for model in document.get("models") or []:
+            for column in model.get("columns") or []:
+                data_type = str(column.get("data_type") or "").strip().lower()
+                if not data_type or data_type.replace(" ", "").startswith("decimal("):
+                    continue
+                if data_type not in PORTABLE_TYPES:
+                    where = path.relative_to(models_dir.parent).as_posix()
+                    problems.append(f"{where}: {model['name']}.{column['name']} {data_type}")
+    return problems
+
+
+def test_contract_types_parse_on_duckdb_and_spark() -> None:
+    assert unportable_contract_types(REPO / "models") == []
+
+
+def test_an_engine_specific_type_is_reported(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "_x__models.yml").write_text(
+        "version: 2\nmodels:\n  - name: fct_x\n    columns:\n"
+        "      - {name: a, data_type: double precision}\n"
+        "      - {name: b, data_type: decimal(18, 2)}\n"
+        "      - {name: c, data_type: varchar}\n"
+        "      - {name: d, data_type: string}\n"
+    )
+    assert unportable_contract_types(models) == [
+        "models/_x__models.yml: fct_x.a double precision",
+        "models/_x__models.yml: fct_x.c varchar",
+    ]

@@ -213,15 +213,15 @@ scope_people as (
 
 leakage as (
     -- measured leakage only (fct_leakage_team_monthly: null unless the team's leakage_status
-    -- is 'measured'); a scope with any team-month of hours saved whose leakage is not measured
-    -- shows none, as fct_net_gain_waterfall does
+    -- is 'measured'); a scope with any team-month of hours saved (or of suppressed hours)
+    -- whose leakage is not measured shows none, as fct_net_gain_waterfall does
     select
         scope_members.scope_type,
         scope_members.scope_name,
         cast({{ dbt.date_trunc('quarter', 'leakage_monthly.month_start') }} as date) as quarter_start,
         case
             when sum(
-                    case when leakage_monthly.leakage_hours is null and coalesce(leakage_monthly.hours_saved, 0) <> 0 then 1 else 0 end
+                    case when leakage_monthly.leakage_hours is null and coalesce(leakage_monthly.hours_saved, 1) <> 0 then 1 else 0 end
                 ) = 0
                 then sum(leakage_monthly.leakage_hours)
         end as leakage_hours,
