@@ -90,3 +90,18 @@
 {% macro spark__raise_error(message) -%}
     raise_error('{{ message | replace("'", "") }}')
 {%- endmacro %}
+
+{#- A stable negative id for rows a vendor gives no id (GitLab approvals, releases): minus the
+    first 60 bits (15 hex digits) of the md5 of `text`, so it never collides with a vendor's
+    positive ids. DuckDB casts a '0x' string; Spark converts base 16 with conv(). -#}
+{% macro negative_hash_id(text) -%}
+    {{ return(adapter.dispatch('negative_hash_id', 'ai_roi')(text)) }}
+{%- endmacro %}
+
+{% macro default__negative_hash_id(text) -%}
+    (-1 * cast('0x' || left(md5({{ text }}), 15) as bigint))
+{%- endmacro %}
+
+{% macro spark__negative_hash_id(text) -%}
+    (-1 * cast(conv(left(md5({{ text }}), 15), 16, 10) as bigint))
+{%- endmacro %}

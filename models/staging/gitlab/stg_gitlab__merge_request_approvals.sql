@@ -26,15 +26,9 @@ deduplicated as (
 renamed as (
     select
         ---------- ids
-        -1 * cast(
-            '0x' || left(
-                md5(
-                    repository_full_name || '!' || cast(merge_request_iid as string)
-                    || '@' || lower(user__username)
-                ),
-                15
-            ) as bigint
-        ) as review_id,
+        {{ negative_hash_id(
+            "repository_full_name || '!' || cast(merge_request_iid as string) || '@' || lower(user__username)"
+        ) }} as review_id,
         repository_full_name,
         cast(merge_request_iid as integer) as pull_number,
         {{ pseudonymize('user__username') }} as reviewer_id,

@@ -18,8 +18,7 @@ deduplicated as (
 renamed as (
     select
         ---------- ids
-        -1 * cast('0x' || left(md5(repository_full_name || '@' || tag_name), 15) as bigint)
-            as release_id,
+        {{ negative_hash_id("repository_full_name || '@' || tag_name") }} as release_id,
         repository_full_name,
         tag_name,
 
