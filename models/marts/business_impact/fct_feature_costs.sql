@@ -75,7 +75,10 @@ feature_tasks as (
     select
         tasks.*,
         int_team_loaded_rates_daily.loaded_hourly_cost_usd,
-        tasks.task_effort_hours * int_team_loaded_rates_daily.loaded_hourly_cost_usd as labour_cost_usd,
+        -- to a decimal per task: the sums below are then exact on every engine (a double sum
+        -- can land on either side of a half cent)
+        cast(tasks.task_effort_hours * int_team_loaded_rates_daily.loaded_hourly_cost_usd as decimal(18, 6))
+            as labour_cost_usd,
         cast(fct_ai_tco_team_monthly.ai_total_cost_usd as {{ type_double() }})
         * tasks.task_effort_hours / nullif(team_month_effort.team_effort_hours, 0) as ai_cost_usd
     from tasks

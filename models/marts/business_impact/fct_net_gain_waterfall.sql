@@ -216,11 +216,11 @@ restore_effort as (
 
 rework_effort as (
     -- hours from a rework PR's first commit (or opening) to its merge, median per owner team
+    -- (seconds, as every duration: minute boundaries are counted differently per engine)
     select
         owner_team_name as team_name,
-        {{ percentile(
-            'cast(' ~ dbt.datediff('coalesce(first_commit_authored_at, created_at)', 'merged_at', 'minute') ~ ' as ' ~ type_double() ~ ') / 60.0', 0.5
-        ) }} as rework_effort_hours_per_deployment
+        {{ percentile(hours_between('coalesce(first_commit_authored_at, created_at)', 'merged_at'), 0.5) }}
+            as rework_effort_hours_per_deployment
     from int_pull_requests_enriched
     where is_rework and is_merged and merged_at is not null
     group by owner_team_name
