@@ -1,7 +1,8 @@
 """`python -m ingestion.spark <command>`:
 
 - `demo --data DIR --duckdb PATH`: the demo company generated, ingested and built on DuckDB.
-- `export-raw [--duckdb PATH]`: the DuckDB warehouse's raw tables to Parquet (raw_dir).
+- `export-raw [--duckdb PATH]`: the DuckDB warehouse's validated raw tables to Parquet in
+  raw_dir by a dlt pipeline (filesystem destination; dlt's state under the Spark dir).
 - `compare [--duckdb PATH]`: every mart of the Spark build against the DuckDB build.
 - `dbt <dbt args...>`: run dbt on the Spark target in this process, after building the
   session (metastore, pseudonym function) and registering the raw Parquet tables.
