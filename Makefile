@@ -145,7 +145,8 @@ docs: setup
 
 # Benchmarks print figures; they are never timed tests (not part of `make test`).
 # `make bench BENCH_ARGS="--sizes 1/8,1/4"` for a quick run; results in bench/results.json.
-bench: setup
+# `--spark` in BENCH_ARGS adds the Spark column (and installs the Spark extra first).
+bench: $(if $(findstring --spark,$(BENCH_ARGS)),setup-spark,setup)
 	@$(BIN)/python -m ingestion.bench $(BENCH_ARGS)
 
 # The git source's 100k-commit load.

@@ -1,6 +1,6 @@
 """`make bench`: ingestion, build and direct-SQL timings and peak memory per data size.
 
-    python -m ingestion.bench [--sizes 1/8,1/4] [--max-dlt-seconds 600] [--regenerate]
+    python -m ingestion.bench [--sizes 1/8,1/4] [--max-dlt-seconds 600] [--regenerate] [--spark]
 
 Per size, under `bench/runs/<size>/` (data, warehouse, dlt state, dbt target and logs):
 1. generate the demo company at that scale (`--scale TxSxM`; reused if already there);
@@ -17,7 +17,11 @@ Per size, under `bench/runs/<size>/` (data, warehouse, dlt state, dbt target and
    of each ingestion step;
 4. `dbt build --full-refresh`, then the compiled SQL of the five slowest models executed
    directly in a copy of the warehouse, then one more day of PRs, deployments and Copilot
-   rows appended to the raw tables and an incremental `dbt build`.
+   rows appended to the raw tables and an incremental `dbt build`;
+5. with `--spark` (and the Spark extra installed: `make setup-spark`; skipped with the
+   reason otherwise), before step 4's extra day: the raw tables to Parquet by the dlt
+   filesystem pipeline and the same full build on the `spark` target (local session),
+   with its ratio to the DuckDB full build (`ingestion.bench.spark_build`).
 Every step runs as a child process; its peak RSS comes from `os.wait4`. Results print as
 a table and go to `bench/results.json`.
 """
@@ -38,6 +42,7 @@ from typing import Any
 
 from ingestion.bench.core import SIZES, parse_sizes, rate, ratio, results_document, size_slug
 from ingestion.bench.core import table_lines as format_table
+from ingestion.bench.spark_build import spark_missing
 from ingestion.bench.steps import OTHER_SOURCES, RESULT_PREFIX
 from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF
 
@@ -224,6 +229,18 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
     out["top5"] = floor_result["top5"]
     seconds["top5_direct"] = round(out["top5"]["direct_seconds"], 2)
     out["build_over_floor"] = ratio(full_build["seconds"], floor_result["seconds"])
+    if args.spark:  # on the raw tables the DuckDB full build read
+        skipped = spark_missing()
+        if skipped:
+            say(f"  [{label}] Spark build skipped: {skipped}")
+            out["spark"] = {"skipped": skipped}
+        else:
+            spark = step("spark_full_build", "spark_build", dbt_args)
+            out["spark"] = spark
+            if spark["success"]:
+                out["spark_over_duckdb"] = ratio(spark["seconds"], full_build["seconds"])
+            else:
+                say(f"  [{label}] Spark build FAILED: {spark.get('summary') or spark.get('error')}")
     out["append_day"] = step("append_day", "append_day", {"db": str(db)})
     incremental = step("dbt_incremental_build", "dbt_build", {**dbt_args, "full_refresh": False})
     out["dbt_incremental_build"] = incremental
@@ -252,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep other sizes' results already in --output"
     )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.json")
+    parser.add_argument(
+        "--spark",
+        action="store_true",
+        help="also the full build on the Spark target (needs `make setup-spark`; minutes per size)",
+    )
     args = parser.parse_args(argv)
     sizes = parse_sizes(args.sizes)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -275,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(json.dumps(document, indent=2, default=str) + "\n")
         return document
 
+    if args.spark and spark_missing():
+        say(f"==> the Spark column is skipped: {spark_missing()}")
     for label in sizes:
         say(f"==> size {label} (--scale {SIZES[label]})")
         begun = time.monotonic()

@@ -129,19 +129,32 @@ def peak_step(run: Mapping[str, Any]) -> tuple[str | None, float | None]:
     return name, rss[name]
 
 
+def spark_cell(run: Mapping[str, Any]) -> str:
+    """`123.4 (8.2x)`: the Spark full build and its ratio to DuckDB's; `-` when not run."""
+    spark = run.get("spark") or {}
+    if not spark:
+        return "-"
+    if "skipped" in spark:
+        return "skipped"
+    if not spark.get("success"):
+        return "FAILED"
+    return f"{spark['seconds']:.1f} ({_fmt(run.get('spark_over_duckdb'), '.1f')}x)"
+
+
 def table_lines(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """A plain-text table of the headline figures, one row per size.
 
     gh = the github source (dlt; PRs by GraphQL, then by REST) and DuckDB's reader on the
     same JSONL, ratio = DuckDB's rate over the GraphQL one; full / incr /
     fixed = `dbt build` full refresh, after one more day, over empty raw tables; SQL = every
-    model's compiled SQL run directly (the build's floor); top5 = the five slowest models.
+    model's compiled SQL run directly (the build's floor); top5 = the five slowest models;
+    Spark = the full build on the Spark target and its ratio to DuckDB's (`--spark`).
     """
     header = (
         f"{'size':<5} {'raw rows':>10} {'gh dlt r/s':>10} {'REST r/s':>9} {'duckdb r/s':>10} "
         f"{'ratio':>6} "
         f"{'full s':>7} {'SQL s':>6} {'ratio':>6} {'incr s':>7} {'fixed s':>7} "
-        f"{'top5 ratio':>10} {'peak RSS MB (step)':>32}"
+        f"{'top5 ratio':>10} {'Spark s (ratio)':>15} {'peak RSS MB (step)':>32}"
     )
     lines = [header, "-" * len(header)]
     for label, run in runs.items():
@@ -159,6 +172,7 @@ def table_lines(runs: Mapping[str, Mapping[str, Any]]) -> list[str]:
             f"{_fmt(run.get('build_over_floor'), '.2f'):>6} "
             f"{_fmt(sec.get('dbt_incremental_build'), '.1f'):>7} "
             f"{_fmt(sec.get('dbt_empty_build'), '.1f'):>7} "
-            f"{_fmt(top.get('dbt_over_direct'), '.2f'):>10} {peak_text:>32}"
+            f"{_fmt(top.get('dbt_over_direct'), '.2f'):>10} {spark_cell(run):>15} "
+            f"{peak_text:>32}"
         )
     return lines

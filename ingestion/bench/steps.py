@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from ingestion.bench import build_steps
+from ingestion.bench import build_steps, spark_build
 
 RESULT_PREFIX = "BENCH_RESULT "
 OTHER_SOURCES = ("files", "ai_usage_files", "copilot", "jira", "incidents")
@@ -140,6 +140,7 @@ STEPS = {
     "empty_copy": build_steps.empty_copy,
     "stamp_daily_loads": build_steps.stamp_daily_loads,
     "raw_rows": raw_rows,
+    "spark_build": spark_build.spark_build,
 }
 
 
