@@ -33,6 +33,8 @@ Typical use:
                                   --full-refresh; any other after --)
   ai-roi status                   what is loaded (tables, rows, last load time) and what you can see
   ai-roi scorecard                print the headline numbers from the marts
+  ai-roi export-raw --to DIR      the validated raw tables as Parquet for Spark (a dlt pipeline,
+                                  filesystem destination; default DIR: warehouse/spark/raw)
 
 The warehouse is a DuckDB file: $AI_ROI_DUCKDB_PATH or warehouse/ai_roi.duckdb.
 """
@@ -119,6 +121,19 @@ def _parser() -> argparse.ArgumentParser:
         help="raw tables with row counts and last load time; metric coverage per team",
     )
     sub.add_parser("scorecard", help="print the headline numbers from marts.rpt_ai_roi_scorecard")
+    export_raw = sub.add_parser(
+        "export-raw",
+        help="the validated raw tables as Parquet in dlt's filesystem layout (for Spark)",
+        description="The warehouse's validated raw tables through a dlt pipeline (filesystem "
+        "destination, Parquet, replace) into DIR/<raw schema>/<table>/, where the Spark "
+        "target reads them (README: Running on Spark / Databricks).",
+    )
+    export_raw.add_argument(
+        "--to",
+        metavar="DIR",
+        help="the folder (default: the Spark target's raw folder, $AI_ROI_SPARK_DIR/raw or "
+        "warehouse/spark/raw); dlt's state goes next to it, in DIR/../dlt_pipelines",
+    )
     return parser
 
 
@@ -338,6 +353,25 @@ repo_path, folders) and {settings}/secrets.toml (tokens; see secrets.toml.exampl
 environment variables (SOURCES__GITHUB__ORG, ...), then run `ai-roi run --all` again."""
 
 
+def _export_raw(target: str | None) -> int:
+    from pathlib import Path
+
+    from ingestion.spark.raw import export_from_duckdb
+    from ingestion.spark.session import raw_dir
+
+    folder = Path(target) if target else raw_dir()
+    try:
+        written = export_from_duckdb(warehouse_path(), folder)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not written:
+        print(f"error: export-raw: no raw tables in {warehouse_path()}", file=sys.stderr)
+        return 1
+    print(f"{len(written)} raw tables written to {folder.resolve()}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     disable_telemetry()
     args = _parser().parse_args(argv)
@@ -404,6 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ingestion.scorecard import print_scorecard
 
             print_scorecard()
+        elif args.command == "export-raw":
+            return _export_raw(args.to)
     except IngestionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

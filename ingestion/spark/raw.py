@@ -46,9 +46,10 @@ def _arrow_batches(con: Any, schema: str, table: str, batch_rows: int) -> Iterat
 
     cursor = con.cursor()  # its own connection: dlt interleaves the resources' generators
     try:
-        reader = cursor.execute(f'select * from "{schema}"."{table}"').fetch_record_batch(
-            batch_rows
-        )
+        result = cursor.execute(f'select * from "{schema}"."{table}"')
+        # DuckDB 1.5 renamed fetch_record_batch (deprecated) to to_arrow_reader
+        read = getattr(result, "to_arrow_reader", None) or result.fetch_record_batch
+        reader = read(batch_rows)
         empty = True
         for batch in reader:
             if batch.num_rows:
@@ -96,6 +97,11 @@ def export_from_duckdb(
     import dlt
     import duckdb
 
+    if not Path(duckdb_path).is_file():
+        raise FileNotFoundError(
+            f"export-raw: no DuckDB warehouse at {duckdb_path} (load and validate the sources "
+            "first: `ai-roi run ...` or `ai-roi demo`)"
+        )
     raw_dir = Path(raw_dir).resolve()
     raw_dir.mkdir(parents=True, exist_ok=True)
     pipelines = Path(pipelines_dir or raw_dir.parent / "dlt_pipelines").resolve()
