@@ -8,6 +8,7 @@ import math
 import duckdb
 import pytest
 
+from ingestion.bench import spark_build
 from ingestion.bench.build_steps import empty_copy, node_seconds, stamp_daily_loads
 from ingestion.bench.core import (
     DEFAULT_SIZES,
@@ -17,6 +18,7 @@ from ingestion.bench.core import (
     peak_step,
     results_document,
     size_slug,
+    spark_cell,
     table_lines,
 )
 from ingestion.bench.raw_loader import load_statements
@@ -201,3 +203,24 @@ def test_stamp_daily_loads_gives_each_row_the_load_of_the_day_it_last_changed(tm
         ]
         assert loads == [day_2, day_2, day_3, 1700000000.1], table
     con.close()
+
+
+def test_spark_column_shows_seconds_and_ratio_or_why_not() -> None:
+    ran = {"spark": {"seconds": 387.44, "success": True}, "spark_over_duckdb": 387.44 / 96.9}
+    assert spark_cell(ran) == "387.4 (4.0x)"
+    assert spark_cell({"spark": {"seconds": 380.0, "success": False}}) == "FAILED"
+    assert spark_cell({"spark": {"skipped": "the Spark extra is not installed"}}) == "skipped"
+    assert spark_cell({}) == "-"  # run without --spark
+    line = table_lines({"1/8": {"raw_rows": 10, **ran}})[2]
+    assert "387.4 (4.0x)" in line
+
+
+def test_spark_is_skipped_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = spark_build.importlib.util.find_spec
+    monkeypatch.setattr(
+        spark_build.importlib.util,
+        "find_spec",
+        lambda name: None if name == "pyspark" else real(name),
+    )
+    reason = spark_build.spark_missing()
+    assert reason is not None and "pyspark" in reason and "make setup-spark" in reason
