@@ -66,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
             "--duckdb", default=os.environ.get("AI_ROI_DUCKDB_PATH", "warehouse/ai_roi.duckdb")
         )
         options = parser.parse_args(rest)
-        written = export_from_duckdb(Path(options.duckdb), raw_dir())
+        try:
+            written = export_from_duckdb(Path(options.duckdb), raw_dir())
+        except FileNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         if not written:
             print(f"export-raw: no raw tables in {options.duckdb}", file=sys.stderr)
             return 1
