@@ -79,11 +79,12 @@ DELIVERY_TOTALS = (
 )
 
 
-def test_github_and_files_fill_delivery_and_say_ai_sources_are_missing(
+def test_code_hosts_and_files_fill_delivery_and_say_ai_sources_are_missing(
     demo_run: dict[str, object], tmp_path: Path
 ) -> None:
-    db = _built(demo_run, tmp_path, ("github", "files"))
-    # deployments and PR flow depend on GitHub and the files only: the demo's exact totals
+    # the demo hosts one team on GitLab (seed 42: data), the others on GitHub
+    db = _built(demo_run, tmp_path, ("github", "gitlab", "files"))
+    # deployments and PR flow depend on the code hosts and the files only: the demo's exact totals
     assert _query(db, DELIVERY_TOTALS)[0] == _demo_totals(demo_run, DELIVERY_TOTALS)
     assert _query(db, DELIVERY_TOTALS)[0][0] > 0
     assert _query(db, "select count(*) from marts.fct_task_effort_team_monthly")[0][0] == 0
@@ -258,22 +259,25 @@ def test_tags_only_coverage_names_what_is_missing(tags_only: dict[str, object]) 
 def test_a_source_connected_after_the_first_build_fills_the_incremental_models(
     demo_run: dict[str, object], tmp_path: Path
 ) -> None:
-    """Files first (GitHub's incremental staging models are built empty), then GitHub is
-    connected and a normal (not full-refresh) build runs: every PR and deployment arrives."""
+    """Files first (the code hosts' incremental staging models are built empty), then GitHub
+    and GitLab are connected and a normal (not full-refresh) build runs: every PR and
+    deployment arrives."""
     demo_db = Path(str(demo_run["db"]))
     db = _built(demo_run, tmp_path, ("files",))
     assert _query(db, "select count(*) from staging.stg_github__pull_requests")[0][0] == 0
     con = duckdb.connect(str(db))
     try:
         con.execute(f"attach '{demo_db}' as demo (read_only)")
-        con.execute("create schema raw_github")
-        for (table,) in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_catalog = 'demo' and table_schema = 'raw_github'"
-        ).fetchall():
-            con.execute(
-                f'create table raw_github."{table}" as select * from demo.raw_github."{table}"'
-            )
+        for schema in ("raw_github", "raw_gitlab"):
+            con.execute(f"create schema {schema}")
+            for (table,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'demo' and table_schema = ?",
+                [schema],
+            ).fetchall():
+                con.execute(
+                    f'create table {schema}."{table}" as select * from demo.{schema}."{table}"'
+                )
     finally:
         con.close()
     build(db_path=db, printer=lambda _line: None)
