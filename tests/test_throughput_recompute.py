@@ -196,9 +196,24 @@ def recomputed(demo_run: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def weekly(demo_run: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The mart's rows of the teams whose repositories are on GitHub (the recomputation reads
+    raw_github; the demo's GitLab-hosted team is checked against the generator's counts in
+    tests/demo/test_gitlab_demo.py)."""
     return {
         (r["team_name"], r["week_start"].isoformat()): r
-        for r in rows(demo_run["db"], "select * from marts.fct_delivery_team_weekly")
+        for r in rows(
+            demo_run["db"],
+            """
+            select * from marts.fct_delivery_team_weekly
+            where team_name in (
+                select ownership.team
+                from raw_files.service_ownership as ownership
+                inner join (select distinct repository_full_name from raw_github.pull_requests) as repos
+                    on ownership.service = repos.repository_full_name
+                where ownership.service_type = 'repository'
+            )
+            """,
+        )
     }
 
 
