@@ -249,6 +249,21 @@ class PR:
     review_ids: list[int] = field(default_factory=list)
     comment_ids: list[int] = field(default_factory=list)
 
+    def updated_at(self, cut: datetime) -> datetime:
+        """The PR's last event the API shows at `cut` (UTC): its creation, the commits, reviews
+        and comments before the cut, its closing and its ready-for-review before the cut. The
+        `updated_at` of GitHub's pull and of GitLab's merge request (render/github.py,
+        render/gitlab.py)."""
+        events = [self.created]
+        events += [t for t in self.commit_times if t < cut]
+        events += [t for t, _p, _s in self.reviews if t < cut]
+        events += [t for t, _u, _r in self.comments if t < cut]
+        if self.closed is not None:
+            events.append(self.closed)
+        if self.ready is not None and self.ready < cut:
+            events.append(self.ready)
+        return max(events)
+
 
 @dataclass
 class Counters:

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from ingestion.demo.generator import generate, main, parse_scale, scale_team_size
+from ingestion.demo.simulation import PR
+from ingestion.demo.world import Person
 
 SMALL = {"teams": 3, "team_size": (5, 7), "months": 5}
 AI_LABELS = {"ai-assisted", "copilot"}
@@ -240,3 +242,39 @@ def test_finance_files_have_the_raw_files_columns(world: tuple[Path, dict[str, A
     }
     usage = read_csv(root / "ai_usage/claude_code_usage.csv")
     assert usage and usage[0]["tool"] == "claude_code"
+
+
+def test_pr_updated_at_is_the_last_event_before_the_cut() -> None:
+    """`PR.updated_at(cut)`: the `updated_at` of GitHub's pull and GitLab's merge request."""
+    reviewer = Person("rita", "Rita", "engineer", 7, "jira-7", "rita@example.com")
+    at = datetime(2026, 3, 2, 9, 0)
+    cut = datetime(2026, 3, 3)
+    pr = PR(
+        seq=1,
+        kind="task",
+        author={"login": "ann", "id": 1, "type": "User"},
+        author_name="Ann",
+        author_email="ann@example.com",
+        title="t",
+        body="",
+        head_ref="feature/t",
+        created=at,
+        commit_times=[at + timedelta(hours=1), cut + timedelta(hours=1)],
+        commit_messages=["a", "b"],
+        reviews=[(at + timedelta(hours=3), reviewer, "APPROVED")],
+        comments=[(at + timedelta(hours=2), {"login": "rita"}, None), (cut, {}, None)],
+        merged=None,
+        closed=None,
+        ready=at + timedelta(hours=4),
+        labels=[],
+        files=[],
+    )
+    # events before the cut: created 09:00, commit 10:00, comment 11:00, review 12:00,
+    # ready 13:00 (the commit at 01:00 and the comment at 00:00 of the cut day are not shown)
+    assert pr.updated_at(cut) == datetime(2026, 3, 2, 13, 0)
+    # ready after the cut (still a draft): the review at 12:00 is the last event
+    pr.ready = cut + timedelta(hours=2)
+    assert pr.updated_at(cut) == datetime(2026, 3, 2, 12, 0)
+    # closing counts whenever it happened (a closed PR is closed before the cut)
+    pr.closed = datetime(2026, 3, 2, 15, 30)
+    assert pr.updated_at(cut) == datetime(2026, 3, 2, 15, 30)

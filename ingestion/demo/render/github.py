@@ -20,15 +20,6 @@ class GitHubRender:
     def pr_object(self, pr: PR) -> dict[str, Any]:
         repo = self.team.full_name
         cut = self.cut_utc
-        events = [pr.created]
-        events += [t for t in pr.commit_times if t < cut]
-        events += [t for t, _p, _s in pr.reviews if t < cut]
-        events += [t for t, _u, _r in pr.comments if t < cut]
-        if pr.closed is not None:
-            events.append(pr.closed)
-        if pr.ready is not None and pr.ready < cut:
-            events.append(pr.ready)
-        updated = max(events)
         state = "closed" if pr.closed is not None else "open"
         draft = state == "open" and pr.ready is not None and pr.ready >= cut
         return {
@@ -43,7 +34,7 @@ class GitHubRender:
             "body": pr.body,
             "labels": [{"id": stable_int("label", repo, name), "name": name} for name in pr.labels],
             "created_at": iso_utc(pr.created),
-            "updated_at": iso_utc(updated),
+            "updated_at": iso_utc(pr.updated_at(cut)),
             "closed_at": iso_utc(pr.closed) if pr.closed else None,
             "merged_at": iso_utc(pr.merged) if pr.merged else None,
             "merge_commit_sha": pr.merge_sha if pr.merged else None,

@@ -112,18 +112,6 @@ class GitLabRender:
         return noreply_email(login)
 
     # -- merge requests --------------------------------------------------------------------
-    def _gl_updated(self, pr: PR) -> datetime:
-        cut = self.cut_utc
-        events = [pr.created]
-        events += [t for t in pr.commit_times if t < cut]
-        events += [t for t, _p, _s in pr.reviews if t < cut]
-        events += [t for t, _u, _r in pr.comments if t < cut]
-        if pr.closed is not None:
-            events.append(pr.closed)
-        if pr.ready is not None and pr.ready < cut:
-            events.append(pr.ready)
-        return max(events)
-
     def _gl_web(self, suffix: str) -> str:
         return f"{GL_WEB}/{self.team.full_name}/-/{suffix}"
 
@@ -149,7 +137,7 @@ class GitLabRender:
             "description": pr.body,
             "state": state,
             "created_at": _z(pr.created),
-            "updated_at": _z(self._gl_updated(pr)),
+            "updated_at": _z(pr.updated_at(self.cut_utc)),
             "merged_by": author if merged else None,
             "merge_user": author if merged else None,
             "merged_at": _z(pr.merged) if pr.merged else None,
@@ -651,7 +639,7 @@ class GitLabRender:
             self.world.start - timedelta(days=400), datetime.min.time()
         ) + timedelta(hours=10)
         activity = max(
-            [self._gl_updated(pr) for pr in prs]
+            [pr.updated_at(self.cut_utc) for pr in prs]
             + [d["created"] for d in self.deployments if d["created"] < self.cut_utc]
             + [created]
         )
