@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ingestion.demo.ai_tools import AiToolsApi
 from ingestion.demo.routes.ai_tools import AiToolRoutes
-from ingestion.demo.routes.common import NOT_FOUND, ApiError, parse_time
+from ingestion.demo.routes.common import NOT_FOUND, ApiError, parse_time, read_jsonl
 from ingestion.demo.routes.copilot import CopilotRoutes
 from ingestion.demo.routes.github import GitHubRoutes
 from ingestion.demo.routes.gitlab import GitLabData, GitLabRoutes
@@ -70,13 +70,6 @@ RATE_LIMIT = 5000
 REPO_CACHE_SIZE = 8
 #: path prefixes of the native AI-tool and AI-spend APIs (ingestion/demo/ai_tools.py)
 AI_TOOL_PREFIXES = ("/cursor/", "/anthropic/", "/openai/")
-
-
-def _read_jsonl(path: Path) -> list[Any]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 class JsonlFile:
@@ -117,18 +110,18 @@ class RepoData:
 
     def __init__(self, root: Path, name: str) -> None:
         gh = root / "api" / "github"
-        self.pulls = _read_jsonl(gh / "pulls" / f"{name}.jsonl")
+        self.pulls = read_jsonl(gh / "pulls" / f"{name}.jsonl")
         self.pull_by_number = {p["number"]: p for p in self.pulls}
-        self.details = {d["number"]: d for d in _read_jsonl(gh / "pull_details" / f"{name}.jsonl")}
-        self.comments = _read_jsonl(gh / "review_comments" / f"{name}.jsonl")
+        self.details = {d["number"]: d for d in read_jsonl(gh / "pull_details" / f"{name}.jsonl")}
+        self.comments = read_jsonl(gh / "review_comments" / f"{name}.jsonl")
         self.deployments = sorted(
-            _read_jsonl(gh / "deployments" / f"{name}.jsonl"), key=lambda d: -d["id"]
+            read_jsonl(gh / "deployments" / f"{name}.jsonl"), key=lambda d: -d["id"]
         )
         self.statuses = {
             s["deployment_id"]: s["statuses"]
-            for s in _read_jsonl(gh / "deployment_statuses" / f"{name}.jsonl")
+            for s in read_jsonl(gh / "deployment_statuses" / f"{name}.jsonl")
         }
-        commits = _read_jsonl(gh / "commits" / f"{name}.jsonl")
+        commits = read_jsonl(gh / "commits" / f"{name}.jsonl")
         for commit in commits:
             commit["_date"] = parse_time(commit["commit"]["committer"]["date"])
         self.commits = sorted(commits, key=lambda c: (c["_date"], c["sha"]), reverse=True)
@@ -145,14 +138,14 @@ class DemoWorld:
             raise FileNotFoundError(
                 f"{api} not found: run `python -m ingestion.demo.generator --out {self.root}` first"
             )
-        self.repos = _read_jsonl(api / "github" / "repos.jsonl")
+        self.repos = read_jsonl(api / "github" / "repos.jsonl")
         self.repo_by_full_name = {r["full_name"]: r for r in self.repos}
         self._repo_data: OrderedDict[str, RepoData] = OrderedDict()
         self._lock = threading.Lock()
-        self.seats = _read_jsonl(api / "copilot" / "seats.jsonl")
-        self.legacy = _read_jsonl(api / "copilot" / "metrics.jsonl")
+        self.seats = read_jsonl(api / "copilot" / "seats.jsonl")
+        self.legacy = read_jsonl(api / "copilot" / "metrics.jsonl")
         self.org_reports = {
-            r["day"]: r for r in _read_jsonl(api / "copilot" / "organization-1-day.jsonl")
+            r["day"]: r for r in read_jsonl(api / "copilot" / "organization-1-day.jsonl")
         }
         #: day -> (offset, length) of its rows in users-1-day.jsonl
         self.user_report_file = JsonlFile(api / "copilot" / "users-1-day.jsonl")
@@ -171,7 +164,7 @@ class DemoWorld:
         self.issue_refs = [(key, offset, length) for _, _, key, offset, length in index]
         statuses_path = api / "jira" / "statuses.json"
         self.jira_statuses = json.loads(statuses_path.read_text()) if statuses_path.exists() else []
-        incidents = _read_jsonl(api / "pagerduty" / "incidents.jsonl")
+        incidents = read_jsonl(api / "pagerduty" / "incidents.jsonl")
         for incident in incidents:
             incident["_created"] = parse_time(incident["created_at"])
         self.incidents = sorted(incidents, key=lambda i: (i["_created"], i["incident_number"]))

@@ -1,12 +1,23 @@
-"""What every vendor's routes share: the error answer, time parsing, filters."""
+"""What every vendor's routes share: the error answer, time parsing, filters, reading the
+demo's JSONL files."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 NOT_FOUND = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+
+
+def read_jsonl(path: Path) -> list[Any]:
+    """The records of a JSONL file, blank lines skipped; a missing file has none."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 class ApiError(Exception):

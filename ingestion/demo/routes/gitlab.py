@@ -15,7 +15,6 @@ Mixed into the demo server's request handler (ingestion/demo/server.py), which p
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from datetime import datetime
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ingestion.demo.routes.common import ApiError, parse_time
+from ingestion.demo.routes.common import ApiError, parse_time, read_jsonl
 
 if TYPE_CHECKING:
     from ingestion.demo.server import DemoServer
@@ -37,13 +36,6 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-def _read_jsonl(path: Path) -> list[Any]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
 class GitLabProject:
     """One GitLab project's files, indexed for the routes."""
 
@@ -51,17 +43,17 @@ class GitLabProject:
         gl = root / "api" / "gitlab"
         name = project["path"]
         self.project = project
-        self.merge_requests = _read_jsonl(gl / "merge_requests" / f"{name}.jsonl")
+        self.merge_requests = read_jsonl(gl / "merge_requests" / f"{name}.jsonl")
         self.details = {
-            d["iid"]: d for d in _read_jsonl(gl / "merge_request_details" / f"{name}.jsonl")
+            d["iid"]: d for d in read_jsonl(gl / "merge_request_details" / f"{name}.jsonl")
         }
-        self.environments = _read_jsonl(gl / "environments" / f"{name}.jsonl")
-        self.deployments = _read_jsonl(gl / "deployments" / f"{name}.jsonl")
-        self.pipelines = _read_jsonl(gl / "pipelines" / f"{name}.jsonl")
-        self.tags = _read_jsonl(gl / "tags" / f"{name}.jsonl")
-        self.releases = _read_jsonl(gl / "releases" / f"{name}.jsonl")
+        self.environments = read_jsonl(gl / "environments" / f"{name}.jsonl")
+        self.deployments = read_jsonl(gl / "deployments" / f"{name}.jsonl")
+        self.pipelines = read_jsonl(gl / "pipelines" / f"{name}.jsonl")
+        self.tags = read_jsonl(gl / "tags" / f"{name}.jsonl")
+        self.releases = read_jsonl(gl / "releases" / f"{name}.jsonl")
         self.commits = sorted(
-            _read_jsonl(gl / "commits" / f"{name}.jsonl"),
+            read_jsonl(gl / "commits" / f"{name}.jsonl"),
             key=lambda c: (c["committed_date"], c["id"]),
             reverse=True,
         )
@@ -72,7 +64,7 @@ class GitLabData:
 
     def __init__(self, root: Path) -> None:
         self.projects = [
-            GitLabProject(root, p) for p in _read_jsonl(root / "api" / "gitlab" / "projects.jsonl")
+            GitLabProject(root, p) for p in read_jsonl(root / "api" / "gitlab" / "projects.jsonl")
         ]
         self.by_id = {str(p.project["id"]): p for p in self.projects}
         self.by_path = {p.project["path_with_namespace"]: p for p in self.projects}
