@@ -137,3 +137,55 @@ def test_an_engine_specific_type_is_reported(tmp_path: Path) -> None:
         "models/_x__models.yml: fct_x.a double precision",
         "models/_x__models.yml: fct_x.c varchar",
     ]
+
+
+class _NoDuplicateKeysLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a mapping with the same key twice (PyYAML and dbt keep the
+    last one silently, so a column's first description would be lost)."""
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_NoDuplicateKeysLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def duplicate_keys(paths: list[Path]) -> list[str]:
+    """'path:line: duplicate key' for every YAML file in `paths` that repeats a key."""
+    problems = []
+    for path in paths:
+        try:
+            yaml.load(path.read_text(), Loader=_NoDuplicateKeysLoader)
+        except yaml.constructor.ConstructorError as error:
+            mark = error.problem_mark
+            problems.append(f"{path.name}:{mark.line + 1 if mark else '?'}: {error.problem}")
+    return problems
+
+
+def test_no_yaml_file_of_the_project_repeats_a_key() -> None:
+    paths = [
+        p
+        for folder in ("models", "macros", "seeds", "analyses")
+        for p in sorted((REPO / folder).rglob("*.yml"))
+    ] + [REPO / "dbt_project.yml"]
+    assert duplicate_keys(paths) == []
+
+
+def test_a_repeated_description_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "_x__models.yml"
+    path.write_text(
+        "models:\n- name: x\n  columns:\n  - name: people\n"
+        "    description: people behind the cell\n    description: overwritten\n"
+    )
+    assert duplicate_keys([path]) == ["_x__models.yml:6: duplicate key 'description'"]
