@@ -20,7 +20,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_LOG_LEVEL_FILE ?= info
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup setup-spark test-spark java demo test lint lint-python lint-sql lint-macros typecheck governance semantic pytest docs bench bench-git lock clean \
+.PHONY: help setup setup-spark test-spark java demo test lint lint-python lint-sql lint-macros typecheck governance semantic pytest docs bench bench-git study lock clean \
 	report report-png export browser
 
 help:
@@ -33,6 +33,7 @@ help:
 	@echo "make test-spark - the demo built on Spark (local session), marts compared with DuckDB"
 	@echo "make report - the HTML report from the marts (reports/ai_roi_report.html)"
 	@echo "make export - the BI file: exports/ai_roi_bi.duckdb (and a .parquet per mart), the published marts only"
+	@echo "make study  - the hours-saved estimate against the truth of several simulated worlds (bias, spread, interval coverage)"
 
 $(STAMP): requirements.lock pyproject.toml Makefile
 	@echo "==> setting up $(VENV) with $(PYTHON)"
@@ -150,6 +151,11 @@ bench: $(if $(findstring --spark,$(BENCH_ARGS)),setup-spark,setup)
 	@$(BIN)/python -m ingestion.bench $(BENCH_ARGS)
 
 # The git source's 100k-commit load.
+# The hours-saved estimator against the truth of several simulated worlds (bias, spread,
+# interval coverage): `make study STUDY_ARGS="--seeds 0-39 --reuse"`; not a test.
+study: setup
+	@$(BIN)/python -m ingestion.bench.estimator_study $(STUDY_ARGS)
+
 bench-git: setup
 	@$(BIN)/python -m ingestion.sources.git.bench --commits 100000
 

@@ -1,0 +1,239 @@
+"""How good the headline hours-saved estimate is on worlds whose truth is known: the demo
+company simulated with several seeds, each run through the real pipeline (generate, serve,
+ingest with validation, `dbt build` of the hours-saved models), then compared with what the
+simulation saved (manifest.json -> true_hours_saved).
+
+    .venv/bin/python -m ingestion.bench.estimator_study [--seeds 0-9] [--keep DIR] [--reuse]
+
+Per seed it prints the impact-phase error of the control-adjusted measured estimate
+(int_ai_task_hours_saved, the default `hours_saved_method`) for the organisation and each
+treatment team, and whether the whole-history 90% intervals of fct_headline_intervals hold
+the true hours. Then the summary a CFO's analyst needs: the organisation's mean error (the
+bias) with its standard error, its standard deviation and root mean square, each team's
+root mean square error, and how often the intervals held the truth (about 90% is honest).
+
+Every seed's warehouse and data stay in `--keep` (default `bench/estimator_study/`, git-
+ignored); `--reuse` skips a seed whose warehouse is already there, so more seeds can be
+added later and the summary re-read. A run takes about 1.5 minutes per seed on two cores.
+Not a test: the figures are what the issue's accuracy bar is judged against, and each seed
+is one draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import json
+import math
+import os
+import shutil
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ingestion.common.config import PROJECT_ROOT
+
+DEFAULT_DIR = PROJECT_ROOT / "bench" / "estimator_study"
+#: the models the comparison reads, and everything upstream of them
+SELECT = "+fct_headline_intervals"
+#: models and seeds only: the data and unit tests run on seed 42 in `make test`
+NO_TESTS = ("--exclude-resource-type", "test", "unit_test")
+
+
+def parse_seeds(text: str) -> list[int]:
+    """`0-9`, `1,5,9` or `0-4,42` -> the listed seeds in order, each once."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "-" in part:
+            low, high = (int(x) for x in part.split("-", 1))
+            if high < low:
+                raise ValueError(f"--seeds: range {part!r} runs backwards")
+            seeds += range(low, high + 1)
+        else:
+            seeds.append(int(part))
+    if not seeds:
+        raise ValueError("--seeds: no seed given")
+    return list(dict.fromkeys(seeds))
+
+
+def run_seed(seed: int, folder: Path, printer: Any = print) -> None:
+    """The demo job for one seed into `folder` (data/, warehouse/), building only the models
+    the comparison reads (no data tests: the full test suite runs on seed 42). The run's
+    output goes to `folder/run.log`."""
+    from ingestion.common.config import disable_telemetry
+    from ingestion.demo.generator import generate
+    from ingestion.demo.server import serve
+    from ingestion.demo_job import demo_source_configs
+    from ingestion.orchestrate import build, ingest_many
+
+    disable_telemetry()
+    data = folder / "data"
+    db = folder / "warehouse" / "ai_roi.duckdb"
+    saved = {k: os.environ.get(k) for k in ("AI_ROI_DUCKDB_PATH", "AI_ROI_PIPELINES_DIR")}
+    os.environ["AI_ROI_DUCKDB_PATH"] = str(db)
+    os.environ["AI_ROI_PIPELINES_DIR"] = str(folder / "warehouse" / ".dlt_pipelines")
+    folder.mkdir(parents=True, exist_ok=True)
+    # every line of the run (the sources' progress lines too) goes to the seed's run.log
+    with (folder / "run.log").open("w") as log, contextlib.redirect_stdout(log):
+        write = functools.partial(print, file=log)
+        try:
+            manifest = generate(data, seed=seed)
+            with serve(data) as server:
+                ingest_many(demo_source_configs(server, data, manifest), db_path=db, printer=write)
+            build(db_path=db, printer=write, select=SELECT, extra_args=NO_TESTS)
+        finally:
+            _restore(saved)
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def compare(folder: Path) -> dict[str, Any]:
+    """One seed's estimate against its truth: impact-phase hours per treatment team and for
+    the organisation, and the whole-history 90% intervals' verdicts."""
+    truth = json.loads((folder / "data" / "manifest.json").read_text())["true_hours_saved"]
+    con = duckdb.connect(str(folder / "warehouse" / "ai_roi.duckdb"), read_only=True)
+    try:
+        impact = dict(
+            con.execute(
+                "select team_name, sum(measured_control_adjusted_hours_saved) "
+                "from intermediate.int_ai_task_hours_saved where phase = 'impact' group by 1"
+            ).fetchall()
+        )
+        # a team's interval is published only when min_group_size people are behind its
+        # hours (else null: no verdict for that team)
+        intervals = {
+            (scope_type, name): (low, high)
+            for scope_type, name, low, high in con.execute(
+                "select scope_type, scope_name, hours_saved_lower_90, hours_saved_upper_90 "
+                "from marts.fct_headline_intervals where period_type = 'total'"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    teams = {}
+    for team, phases in sorted(truth["teams"].items()):
+        true_impact = phases["impact"]["hours"]
+        estimate = float(impact.get(team) or 0.0)
+        low, high = intervals.get(("team", team), (None, None))
+        teams[team] = {
+            "truth": true_impact,
+            "estimate": estimate,
+            "error": estimate / true_impact - 1 if true_impact else None,
+            "covered": None if low is None else low <= phases["total"]["hours"] <= high,
+        }
+    org_truth = truth["org"]["impact"]["hours"]
+    org_estimate = sum(float(v or 0.0) for v in impact.values())
+    low, high = intervals.get(("org", "all"), (None, None))
+    return {
+        "org": {
+            "truth": org_truth,
+            "estimate": org_estimate,
+            "error": org_estimate / org_truth - 1,
+            "covered": None if low is None else low <= truth["org"]["total"]["hours"] <= high,
+        },
+        "teams": teams,
+    }
+
+
+def summarise(results: dict[int, dict[str, Any]]) -> list[str]:
+    """The lines printed after the per-seed table."""
+    errors = [r["org"]["error"] for r in results.values()]
+    n = len(errors)
+    mean = statistics.fmean(errors)
+    sd = statistics.stdev(errors) if n > 1 else float("nan")
+    rms = math.sqrt(statistics.fmean(e * e for e in errors))
+    lines = [
+        f"seeds: {n}",
+        f"organisation, impact phase: mean error {mean:+.1%} (standard error "
+        f"{sd / math.sqrt(n):.1%}), standard deviation {sd:.1%}, root mean square {rms:.1%}; "
+        f"within 5%: {sum(abs(e) <= 0.05 for e in errors)} of {n}",
+    ]
+    # team names and roles differ between worlds: pooled over every treatment team of every seed
+    team_errors = [
+        row["error"]
+        for result in results.values()
+        for row in result["teams"].values()
+        if row["error"] is not None
+    ]
+    if team_errors:
+        lines.append(
+            f"a treatment team: mean error {statistics.fmean(team_errors):+.1%}, root mean square "
+            f"{math.sqrt(statistics.fmean(v * v for v in team_errors)):.1%}; within 15%: "
+            f"{sum(abs(e) <= 0.15 for e in team_errors)} of {len(team_errors)}"
+        )
+    org_cover = [r["org"]["covered"] for r in results.values() if r["org"]["covered"] is not None]
+    team_cover = [
+        row["covered"]
+        for r in results.values()
+        for row in r["teams"].values()
+        if row["covered"] is not None
+    ]
+    lines.append(
+        f"90% intervals (whole history) holding the truth: organisation {sum(org_cover)} of "
+        f"{len(org_cover)}, published teams {sum(team_cover)} of {len(team_cover)}"
+    )
+    return lines
+
+
+def table(results: dict[int, dict[str, Any]]) -> list[str]:
+    teams = sorted({team for r in results.values() for team in r["teams"]})
+    header = ["seed", "org truth h", "org est. h", "org error", *teams]
+    rows = [header]
+    for seed, result in sorted(results.items()):
+        org = result["org"]
+        row = [
+            str(seed),
+            f"{org['truth']:,.0f}",
+            f"{org['estimate']:,.0f}",
+            f"{org['error']:+.1%}" + ("" if org["covered"] in (None, True) else " (outside)"),
+        ]
+        for team in teams:
+            cell = result["teams"].get(team)
+            row.append("" if cell is None or cell["error"] is None else f"{cell['error']:+.0%}")
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    return ["  ".join(cell.rjust(widths[i]) for i, cell in enumerate(r)) for r in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 1,5,42 (default 0-9)")
+    parser.add_argument("--keep", type=Path, default=DEFAULT_DIR, help="one folder per seed")
+    parser.add_argument(
+        "--reuse", action="store_true", help="compare a seed already built in --keep again"
+    )
+    args = parser.parse_args(argv)
+    seeds = parse_seeds(args.seeds)
+    results: dict[int, dict[str, Any]] = {}
+    for seed in seeds:
+        folder = args.keep / f"seed_{seed}"
+        built = (folder / "warehouse" / "ai_roi.duckdb").exists()
+        if not (args.reuse and built):
+            shutil.rmtree(folder, ignore_errors=True)
+            started = time.monotonic()
+            run_seed(seed, folder)
+            print(f"seed {seed}: built in {time.monotonic() - started:.0f} s", flush=True)
+        results[seed] = compare(folder)
+        org = results[seed]["org"]
+        print(f"seed {seed}: organisation {org['error']:+.1%}", flush=True)
+    print()
+    for line in [*table(results), "", *summarise(results)]:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
