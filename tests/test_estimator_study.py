@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingestion.bench.estimator_study import compare, parse_seeds, summarise
+from ingestion.bench.estimator_study import compare, parse_seeds, pooled_alternatives, summarise
 
 
 def test_seeds_are_ranges_and_lists_in_order_each_once() -> None:
@@ -32,10 +32,13 @@ def _world(folder: Path, truth: dict[str, Any], tasks: list[tuple], intervals: l
     con = duckdb.connect(str(folder / "warehouse" / "ai_roi.duckdb"))
     con.execute("create schema intermediate; create schema marts")
     con.execute(
-        "create table intermediate.int_ai_task_hours_saved "
-        "(team_name varchar, phase varchar, measured_control_adjusted_hours_saved double)"
+        "create table intermediate.int_ai_task_hours_saved (team_name varchar, phase varchar, "
+        "task_effort_hours double, counterfactual_effort_hours double, "
+        "control_effort_ratio double, measured_control_adjusted_hours_saved double)"
     )
-    con.executemany("insert into intermediate.int_ai_task_hours_saved values (?, ?, ?)", tasks)
+    con.executemany(
+        "insert into intermediate.int_ai_task_hours_saved values (?, ?, ?, ?, ?, ?)", tasks
+    )
     con.execute(
         "create table marts.fct_headline_intervals (scope_type varchar, scope_name varchar, "
         "period_type varchar, hours_saved_lower_90 double, hours_saved_upper_90 double)"
@@ -53,11 +56,13 @@ def test_one_world_impact_errors_and_interval_verdicts(tmp_path: Path) -> None:
         },
         "org": {"impact": {"hours": 150.0}, "total": {"hours": 210.0}},
     }
+    # (team, phase, effort, counterfactual, control ratio, adjusted = cf x ratio - effort)
     tasks = [
-        ("red", "impact", 70.0),
-        ("red", "impact", 40.0),  # red: 110 against 100 -> +10%
-        ("red", "adoption", 999.0),  # not the impact phase
-        ("blue", "impact", 45.0),  # blue: 45 against 50 -> -10%
+        ("red", "impact", 30.0, 100.0, 1.0, 70.0),
+        ("red", "impact", 20.0, 50.0, 1.2, 40.0),  # red: 110 against 100 -> +10%
+        ("red", "adoption", 1.0, 1000.0, 1.0, 999.0),  # not the impact phase
+        ("blue", "impact", 55.0, 100.0, 1.0, 45.0),  # blue: 45 against 50 -> -10%
+        ("blue", "impact", 9.0, 9.0, None, None),  # no control adjustment: left out
     ]
     intervals = [
         ("team", "red", "total", 120.0, 160.0),  # holds red's whole-history 150
@@ -73,6 +78,12 @@ def test_one_world_impact_errors_and_interval_verdicts(tmp_path: Path) -> None:
     assert result["teams"]["red"]["covered"] is True
     assert result["teams"]["blue"]["error"] == pytest.approx(-0.10)
     assert result["teams"]["blue"]["covered"] is None
+    # pooled: m = (30 + 20 + 1 + 55) / (100 + 60 + 1000 + 100) = 106 / 1260, applied to each
+    # team's impact effort (red 50 h, blue 55 h)
+    gain = 1260 / 106 - 1
+    assert result["teams"]["red"]["pooled_error"] == pytest.approx(50 * gain / 100 - 1)
+    assert result["teams"]["blue"]["pooled_error"] == pytest.approx(55 * gain / 50 - 1)
+    assert result["org"]["pooled_error"] == pytest.approx(105 * gain / 150 - 1)
 
 
 def test_summary_gives_bias_spread_and_coverage() -> None:
@@ -101,3 +112,30 @@ def test_summary_gives_bias_spread_and_coverage() -> None:
     assert lines[3] == (
         "90% intervals (whole history) holding the truth: organisation 1 of 2, published teams 1 of 1"
     )
+
+
+def test_the_pooled_and_blended_multipliers_by_hand() -> None:
+    # every task 25% shorter than its counterfactual: m = 0.75 everywhere, no spread, so the
+    # blend is the organisation's; hours = impact effort x (1/0.75 - 1) = a third of it
+    same = pooled_alternatives(
+        [("a", "impact", 6.0, 8.0), ("a", "adoption", 3.0, 4.0), ("b", "impact", 9.0, 12.0)]
+    )
+    assert same["pooled"] == pytest.approx({"a": 2.0, "b": 3.0})
+    assert same["blended"] == pytest.approx({"a": 2.0, "b": 3.0})
+    # a halves effort, b saves nothing: m_org = 4 / 6 = 2/3 -> pooled hours 2 x 0.5 = 1 each.
+    # logs ln 0.5, ln 0.5, 0, 0: sample variance (ln 2)^2 / 3, v = (ln 2)^2 / 6 per team,
+    # weights 6 / (ln 2)^2, Q = 3, tau2 = (3 - 1) / w = (ln 2)^2 / 3, blend weight
+    # tau2 / (tau2 + v) = 2/3: log m_a = ln(2/3) + 2/3 ln(0.5 / (2/3)), log m_b = ln(2/3) / 3
+    split = pooled_alternatives(
+        [
+            ("a", "impact", 1.0, 2.0),
+            ("a", "impact", 1.0, 2.0),
+            ("b", "impact", 1.0, 1.0),
+            ("b", "impact", 1.0, 1.0),
+        ]
+    )
+    assert split["pooled"] == pytest.approx({"a": 1.0, "b": 1.0})
+    m_a = (2 / 3) * 0.75 ** (2 / 3)
+    m_b = (2 / 3) ** (1 / 3)
+    assert split["blended"] == pytest.approx({"a": 2 * (1 / m_a - 1), "b": 2 * (1 / m_b - 1)})
+    assert split["blended"]["a"] == pytest.approx(1.6342, abs=1e-4)

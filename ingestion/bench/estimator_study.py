@@ -100,6 +100,56 @@ def _restore(saved: dict[str, str | None]) -> None:
             os.environ[key] = value
 
 
+def pooled_alternatives(tasks: list[tuple[str, str, float, float]]) -> dict[str, dict[str, float]]:
+    """Two alternatives to the published per-task estimate, for comparison only (README,
+    Design decisions, "A team's hours saved are its own tasks' savings"). `tasks`: (team,
+    phase, effort, control-adjusted counterfactual effort) of every AI-assisted task.
+
+    - `pooled`: the organisation's AI effort multiplier m = sum(effort) / sum(counterfactual)
+      over every task, applied to each team's impact-phase AI effort: hours = effort x (1/m - 1).
+    - `blended`: each team's own multiplier (the same ratio over its tasks) shrunk toward the
+      organisation's on the log scale by an empirical-Bayes weight tau2 / (tau2 + v): v = the
+      variance of log(effort / counterfactual) over all tasks / the team's task count, tau2
+      the between-team variance of the log multipliers (DerSimonian-Laird, floored at 0).
+    """
+    effort: dict[str, float] = {}
+    counterfactual: dict[str, float] = {}
+    impact_effort: dict[str, float] = {}
+    logs: dict[str, list[float]] = {}
+    for team, phase, task_effort, task_counterfactual in tasks:
+        effort[team] = effort.get(team, 0.0) + task_effort
+        counterfactual[team] = counterfactual.get(team, 0.0) + task_counterfactual
+        if phase == "impact":
+            impact_effort[team] = impact_effort.get(team, 0.0) + task_effort
+        if task_effort > 0 and task_counterfactual > 0:
+            logs.setdefault(team, []).append(math.log(task_effort / task_counterfactual))
+    org_log = math.log(sum(effort.values()) / sum(counterfactual.values()))
+    every_log = [value for values in logs.values() for value in values]
+    spread = statistics.variance(every_log) if len(every_log) > 1 else 0.0
+    team_log = {team: math.log(effort[team] / counterfactual[team]) for team in logs}
+    variance = {team: spread / len(values) for team, values in logs.items()}
+    weights = {team: 1 / v for team, v in variance.items() if v > 0}
+    tau2 = 0.0
+    if len(weights) > 1:
+        total = sum(weights.values())
+        centre = sum(w * team_log[t] for t, w in weights.items()) / total
+        q = sum(w * (team_log[t] - centre) ** 2 for t, w in weights.items())
+        scale = total - sum(w * w for w in weights.values()) / total
+        tau2 = max(0.0, (q - (len(weights) - 1)) / scale)
+    blended_log = {
+        team: org_log
+        + (tau2 / (tau2 + variance[team]) if tau2 > 0 else 0.0) * (team_log[team] - org_log)
+        for team in team_log
+    }
+    return {
+        "pooled": {team: hours * (math.exp(-org_log) - 1) for team, hours in impact_effort.items()},
+        "blended": {
+            team: hours * (math.exp(-blended_log.get(team, org_log)) - 1)
+            for team, hours in impact_effort.items()
+        },
+    }
+
+
 def compare(folder: Path) -> dict[str, Any]:
     """One seed's estimate against its truth: impact-phase hours per treatment team and for
     the organisation, and the whole-history 90% intervals' verdicts."""
@@ -112,6 +162,12 @@ def compare(folder: Path) -> dict[str, Any]:
                 "from intermediate.int_ai_task_hours_saved where phase = 'impact' group by 1"
             ).fetchall()
         )
+        tasks = con.execute(
+            "select team_name, phase, task_effort_hours, "
+            "counterfactual_effort_hours * control_effort_ratio "
+            "from intermediate.int_ai_task_hours_saved "
+            "where measured_control_adjusted_hours_saved is not null"
+        ).fetchall()
         # a team's interval is published only when min_group_size people are behind its
         # hours (else null: no verdict for that team)
         intervals = {
@@ -123,6 +179,9 @@ def compare(folder: Path) -> dict[str, Any]:
         }
     finally:
         con.close()
+    alternatives = pooled_alternatives(
+        [(team, phase, float(e), float(cf)) for team, phase, e, cf in tasks]
+    )
     teams = {}
     for team, phases in sorted(truth["teams"].items()):
         true_impact = phases["impact"]["hours"]
@@ -133,6 +192,10 @@ def compare(folder: Path) -> dict[str, Any]:
             "estimate": estimate,
             "error": estimate / true_impact - 1 if true_impact else None,
             "covered": None if low is None else low <= phases["total"]["hours"] <= high,
+            **{
+                f"{name}_error": (hours.get(team, 0.0) / true_impact - 1 if true_impact else None)
+                for name, hours in alternatives.items()
+            },
         }
     org_truth = truth["org"]["impact"]["hours"]
     org_estimate = sum(float(v or 0.0) for v in impact.values())
@@ -143,6 +206,10 @@ def compare(folder: Path) -> dict[str, Any]:
             "estimate": org_estimate,
             "error": org_estimate / org_truth - 1,
             "covered": None if low is None else low <= truth["org"]["total"]["hours"] <= high,
+            **{
+                f"{name}_error": sum(hours.values()) / org_truth - 1
+                for name, hours in alternatives.items()
+            },
         },
         "teams": teams,
     }
@@ -174,6 +241,25 @@ def summarise(results: dict[int, dict[str, Any]]) -> list[str]:
             f"{math.sqrt(statistics.fmean(v * v for v in team_errors)):.1%}; within 15%: "
             f"{sum(abs(e) <= 0.15 for e in team_errors)} of {len(team_errors)}"
         )
+    for name in ("pooled", "blended"):
+        values = [
+            row[f"{name}_error"]
+            for result in results.values()
+            for row in result["teams"].values()
+            if row.get(f"{name}_error") is not None
+        ]
+        org_values = [
+            r["org"][f"{name}_error"] for r in results.values() if f"{name}_error" in r["org"]
+        ]
+        if values and org_values:
+            lines.append(
+                f"  not published, for comparison: {name} multiplier: organisation mean error "
+                f"{statistics.fmean(org_values):+.1%}, standard deviation "
+                f"{statistics.stdev(org_values) if len(org_values) > 1 else float('nan'):.1%}; "
+                f"a treatment team's root mean square "
+                f"{math.sqrt(statistics.fmean(v * v for v in values)):.1%}, within 15%: "
+                f"{sum(abs(v) <= 0.15 for v in values)} of {len(values)}"
+            )
     org_cover = [r["org"]["covered"] for r in results.values() if r["org"]["covered"] is not None]
     team_cover = [
         row["covered"]
