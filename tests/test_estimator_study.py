@@ -25,10 +25,21 @@ def test_seeds_are_ranges_and_lists_in_order_each_once() -> None:
         parse_seeds(" , ")
 
 
-def _world(folder: Path, truth: dict[str, Any], tasks: list[tuple], intervals: list[tuple]) -> Path:
+def _world(
+    folder: Path,
+    truth: dict[str, Any],
+    tasks: list[tuple],
+    intervals: list[tuple],
+    waterfall: dict[str, Any] | None = None,
+) -> Path:
+    """A world's folder: manifest.json with `truth` (and, with `waterfall`, the quality and
+    leakage truths) and a warehouse with the tables the study reads."""
     (folder / "data").mkdir(parents=True)
     (folder / "warehouse").mkdir()
-    (folder / "data" / "manifest.json").write_text(json.dumps({"true_hours_saved": truth}))
+    manifest: dict[str, Any] = {"true_hours_saved": truth}
+    if waterfall:
+        manifest.update(waterfall["manifest"])
+    (folder / "data" / "manifest.json").write_text(json.dumps(manifest))
     con = duckdb.connect(str(folder / "warehouse" / "ai_roi.duckdb"))
     con.execute("create schema intermediate; create schema marts")
     con.execute(
@@ -44,6 +55,21 @@ def _world(folder: Path, truth: dict[str, Any], tasks: list[tuple], intervals: l
         "period_type varchar, hours_saved_lower_90 double, hours_saved_upper_90 double)"
     )
     con.executemany("insert into marts.fct_headline_intervals values (?, ?, ?, ?, ?)", intervals)
+    if waterfall:
+        con.execute(
+            "create table marts.fct_net_gain_waterfall (scope_type varchar, scope_name varchar, "
+            "period_type varchar, extra_failed_deployments double, failure_cost_usd decimal(18, 2))"
+        )
+        con.executemany(
+            "insert into marts.fct_net_gain_waterfall values (?, ?, ?, ?, ?)", waterfall["rows"]
+        )
+        con.execute(
+            "create table intermediate.int_leakage_team (team_name varchar, reinvestment_rate "
+            "double, reinvestment_rate_half_width_90 double, leakage_status varchar)"
+        )
+        con.executemany(
+            "insert into intermediate.int_leakage_team values (?, ?, ?, ?)", waterfall["leakage"]
+        )
     con.close()
     return folder
 
@@ -139,3 +165,65 @@ def test_the_pooled_and_blended_multipliers_by_hand() -> None:
     m_b = (2 / 3) ** (1 / 3)
     assert split["blended"] == pytest.approx({"a": 2 * (1 / m_a - 1), "b": 2 * (1 / m_b - 1)})
     assert split["blended"]["a"] == pytest.approx(1.6342, abs=1e-4)
+
+
+def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
+    truth = {
+        "teams": {
+            "red": {"impact": {"hours": 100.0}, "total": {"hours": 100.0}},
+            "blue": {"impact": {"hours": 100.0}, "total": {"hours": 100.0}},
+        },
+        "org": {"impact": {"hours": 200.0}, "total": {"hours": 200.0}},
+    }
+    tasks = [
+        ("red", "impact", 75.0, 175.0, 1.0, 100.0),
+        ("blue", "impact", 75.0, 175.0, 1.0, 100.0),
+    ]
+    waterfall = {
+        "manifest": {
+            "true_quality_regression": {
+                "team": "red",
+                "phases": {"total": {"extra_failed_deployments": 10, "cost_usd": 2000.0}},
+            },
+            "true_leakage": {
+                "team": "blue",
+                "teams": {
+                    "red": {"impact": {"leakage_share": 0.0}},
+                    "blue": {"impact": {"leakage_share": 0.5}},
+                },
+            },
+        },
+        "rows": [
+            ("team", "red", "total", 7.0, 1500.0),  # 3 failures short, cost -25%
+            ("team", "red", "quarter", 99.0, 99.0),
+        ],
+        "leakage": [
+            ("red", 0.9, 0.2, "measured"),  # share 0.1, truth 0 inside +/- 0.2
+            ("blue", 0.1, 0.3, "not measurable (interval too wide)"),  # 0.9: misses 0.5 +/- 0.3
+            ("gone", None, None, "suppressed"),  # no rate: ignored
+        ],
+    }
+    intervals = [("org", "all", "total", 0.0, 1e9)]
+    result = compare(_world(tmp_path / "w", truth, tasks, intervals, waterfall))
+    assert result["quality"] == {
+        "team": "red",
+        "true_extra_failed": 10,
+        "extra_failed": 7.0,
+        "true_cost": 2000.0,
+        "cost": 1500.0,
+    }
+    assert [(x["team"], x["is_leakage_team"], x["true_share"]) for x in result["leakage"]] == [
+        ("red", False, 0.0),
+        ("blue", True, 0.5),
+    ]
+    assert [x["share"] for x in result["leakage"]] == pytest.approx([0.1, 0.9])
+    lines = summarise({1: result})
+    assert lines[-3:] == [
+        "quality regression team (1 worlds): extra failed deployments, mean error -3.0 "
+        "(true mean 10.0), standard deviation nan; its cost, mean error -25.0%",
+        "leakage share, the leakage team (true share 0.5): mean estimate 0.90 over 1 team "
+        "cases; 90% interval held the truth in 0; netted ('measured') in 0",
+        "leakage share, teams with no idle leakage (true 0): mean estimate 0.10 over 1 team "
+        "cases; 90% interval held the truth in 1; netted ('measured') in 1, of which within "
+        "0.25 of the truth 1",
+    ]

@@ -39,7 +39,7 @@ from ingestion.common.config import PROJECT_ROOT
 
 DEFAULT_DIR = PROJECT_ROOT / "bench" / "estimator_study"
 #: the models the comparison reads, and everything upstream of them
-SELECT = "+fct_headline_intervals"
+SELECT = ["+fct_headline_intervals", "+fct_net_gain_waterfall"]
 #: models and seeds only: the data and unit tests run on seed 42 in `make test`
 NO_TESTS = ("--exclude-resource-type", "test", "unit_test")
 
@@ -153,7 +153,7 @@ def pooled_alternatives(tasks: list[tuple[str, str, float, float]]) -> dict[str,
 def compare(folder: Path) -> dict[str, Any]:
     """One seed's estimate against its truth: impact-phase hours per treatment team and for
     the organisation, and the whole-history 90% intervals' verdicts."""
-    truth = json.loads((folder / "data" / "manifest.json").read_text())["true_hours_saved"]
+    truth = truth_of(folder)["true_hours_saved"]
     con = duckdb.connect(str(folder / "warehouse" / "ai_roi.duckdb"), read_only=True)
     try:
         impact = dict(
@@ -177,6 +177,7 @@ def compare(folder: Path) -> dict[str, Any]:
                 "from marts.fct_headline_intervals where period_type = 'total'"
             ).fetchall()
         }
+        quality, leakage = _quality_and_leakage(con, truth_of(folder))
     finally:
         con.close()
     alternatives = pooled_alternatives(
@@ -212,7 +213,67 @@ def compare(folder: Path) -> dict[str, Any]:
             },
         },
         "teams": teams,
+        "quality": quality,
+        "leakage": leakage,
     }
+
+
+def truth_of(folder: Path) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((folder / "data" / "manifest.json").read_text())
+    return manifest
+
+
+def _quality_and_leakage(
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The waterfall's two other estimates against the simulation's truth, when the world's
+    warehouse has them: the quality-regression team's control-adjusted extra failed
+    deployments and their cost (fct_net_gain_waterfall, the team's whole history) against
+    `true_quality_regression`, and every treatment team's leakage share (1 - reinvestment
+    rate, int_leakage_team: the one estimate, before suppression) with its 90% interval and
+    status against `true_leakage` (the leakage team idles half of each saving, the others 0)."""
+    tables = {
+        name
+        for (name,) in con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "union all select schema_name || '.' || view_name from duckdb_views()"
+        ).fetchall()
+    }
+    if "marts.fct_net_gain_waterfall" not in tables or "true_quality_regression" not in manifest:
+        return None, []
+    regression = manifest["true_quality_regression"]
+    row = con.execute(
+        "select extra_failed_deployments, failure_cost_usd from marts.fct_net_gain_waterfall "
+        "where scope_type = 'team' and scope_name = ? and period_type = 'total'",
+        [regression["team"]],
+    ).fetchone()
+    true_total = regression["phases"]["total"]
+    quality = {
+        "team": regression["team"],
+        "true_extra_failed": true_total["extra_failed_deployments"],
+        "extra_failed": None if row is None or row[0] is None else float(row[0]),
+        "true_cost": true_total["cost_usd"],
+        "cost": None if row is None or row[1] is None else float(row[1]),
+    }
+    leakage = []
+    truth = manifest["true_leakage"]
+    for team, rate, half_width, status in con.execute(
+        "select team_name, reinvestment_rate, reinvestment_rate_half_width_90, leakage_status "
+        "from intermediate.int_leakage_team"
+    ).fetchall():
+        if team not in truth["teams"] or rate is None:
+            continue
+        leakage.append(
+            {
+                "team": team,
+                "is_leakage_team": team == truth["team"],
+                "true_share": truth["teams"][team]["impact"]["leakage_share"],
+                "share": 1 - rate,
+                "half_width": half_width,
+                "status": status,
+            }
+        )
+    return quality, leakage
 
 
 def summarise(results: dict[int, dict[str, Any]]) -> list[str]:
@@ -271,6 +332,53 @@ def summarise(results: dict[int, dict[str, Any]]) -> list[str]:
         f"90% intervals (whole history) holding the truth: organisation {sum(org_cover)} of "
         f"{len(org_cover)}, published teams {sum(team_cover)} of {len(team_cover)}"
     )
+    lines += _summarise_quality_and_leakage(results)
+    return lines
+
+
+def _summarise_quality_and_leakage(results: dict[int, dict[str, Any]]) -> list[str]:
+    quality = [
+        r["quality"]
+        for r in results.values()
+        if r.get("quality") and r["quality"]["extra_failed"] is not None
+    ]
+    lines = []
+    if quality:
+        failed = [q["extra_failed"] - q["true_extra_failed"] for q in quality]
+        cost = [
+            q["cost"] / q["true_cost"] - 1
+            for q in quality
+            if q["true_cost"] and q["cost"] is not None
+        ]
+        lines.append(
+            f"quality regression team ({len(quality)} worlds): extra failed deployments, mean "
+            f"error {statistics.fmean(failed):+.1f} (true mean "
+            f"{statistics.fmean(q['true_extra_failed'] for q in quality):.1f}), standard "
+            f"deviation {statistics.stdev(failed) if len(failed) > 1 else float('nan'):.1f}; "
+            f"its cost, mean error {statistics.fmean(cost):+.1%}"
+        )
+    leak = [row for r in results.values() for row in r.get("leakage", [])]
+    for label, rows in (
+        ("the leakage team (true share 0.5)", [x for x in leak if x["is_leakage_team"]]),
+        ("teams with no idle leakage (true 0)", [x for x in leak if not x["is_leakage_team"]]),
+    ):
+        if not rows:
+            continue
+        covered = sum(
+            x["half_width"] is not None and abs(x["share"] - x["true_share"]) <= x["half_width"]
+            for x in rows
+        )
+        measured = [x for x in rows if x["status"] == "measured"]
+        lines.append(
+            f"leakage share, {label}: mean estimate "
+            f"{statistics.fmean(x['share'] for x in rows):.2f} over {len(rows)} team cases; "
+            f"90% interval held the truth in {covered}; netted ('measured') in {len(measured)}"
+            + (
+                f", of which within 0.25 of the truth {sum(abs(x['share'] - x['true_share']) <= 0.25 for x in measured)}"
+                if measured
+                else ""
+            )
+        )
     return lines
 
 
