@@ -1,12 +1,15 @@
 {#-
     Repositories with their owning team (service_ownership, service_type = repository).
     Repositories seen only in PR, deployment, Actions, release, tag or git data are kept
-    (with a null owner when service_ownership does not name them).
+    (with a null owner when service_ownership does not name them). A repository that moved
+    between GitHub and GitLab takes the id, default branch and archived flag of its current
+    platform (docs/metrics.md, Repositories that moved between platforms).
 -#}
 with
 
 repositories as (
     select * from {{ ref('int_repositories_unioned') }}
+    where is_current_platform
 ),
 
 pull_requests as (

@@ -1,6 +1,8 @@
 {#- The GitHub rows and their GitLab twins in one relation (the staging models have the
     same columns; GitLab ids are negative, so keys never collide), with the platform each
-    row came from. -#}
+    row came from. Of a repository that moved between platforms, only the rows of the platform in
+    effect when the deployment was created (macro platform_in_effect, docs/metrics.md,
+    Repositories that moved between platforms). -#}
 {{ config(materialized='view') }}
 
 with
@@ -13,7 +15,7 @@ gitlab as (
     select * from {{ ref('stg_gitlab__deployments') }}
 ),
 
-final as (
+unioned as (
     select
         deployment_id,
         repository_full_name,
@@ -37,6 +39,24 @@ final as (
         loaded_at,
         platform
     from gitlab
+),
+
+in_effect as (
+    {{ platform_in_effect('unioned', 'created_at') }}
+),
+
+final as (
+    select
+        deployment_id,
+        repository_full_name,
+        deployed_sha,
+        deployed_ref,
+        environment,
+        deployment_task,
+        created_at,
+        loaded_at,
+        platform
+    from in_effect
 )
 
 select * from final

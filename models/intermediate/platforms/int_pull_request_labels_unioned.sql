@@ -1,6 +1,9 @@
 {#- The GitHub rows and their GitLab twins in one relation (the staging models have the
     same columns; GitLab ids are negative, so keys never collide), with the platform each
-    row came from. -#}
+    row came from. Of a repository that moved between platforms, only the rows of
+    the PRs and MRs kept in int_pull_requests_unioned: of the platform in effect when the PR
+    or MR was opened (kept when the PR is not loaded; macro platform_in_effect,
+    docs/metrics.md, Repositories that moved between platforms). -#}
 {{ config(materialized='view') }}
 
 with
@@ -13,7 +16,15 @@ gitlab as (
     select * from {{ ref('stg_gitlab__merge_request_labels') }}
 ),
 
-final as (
+github_pull_requests as (
+    select * from {{ ref('stg_github__pull_requests') }}
+),
+
+gitlab_merge_requests as (
+    select * from {{ ref('stg_gitlab__merge_requests') }}
+),
+
+unioned as (
     select
         pull_request_id,
         label_name,
@@ -25,6 +36,47 @@ final as (
         label_name,
         platform
     from gitlab
+),
+
+pull_requests as (
+    select
+        pull_request_id,
+        repository_full_name,
+        pull_number,
+        created_at,
+        'github' as platform
+    from github_pull_requests
+    union all
+    select
+        pull_request_id,
+        repository_full_name,
+        pull_number,
+        created_at,
+        platform
+    from gitlab_merge_requests
+),
+
+timed as (
+    select
+        unioned.*,
+        pull_requests.repository_full_name,
+        pull_requests.created_at as pull_request_created_at
+    from unioned
+    left join pull_requests
+        on unioned.pull_request_id = pull_requests.pull_request_id
+        and unioned.platform = pull_requests.platform
+),
+
+in_effect as (
+    {{ platform_in_effect('timed', 'pull_request_created_at') }}
+),
+
+final as (
+    select
+        pull_request_id,
+        label_name,
+        platform
+    from in_effect
 )
 
 select * from final

@@ -1,6 +1,8 @@
 {#- The GitHub rows and their GitLab twins in one relation (the staging models have the
     same columns; GitLab ids are negative, so keys never collide), with the platform each
-    row came from. -#}
+    row came from. A tag that both platforms hold (a repository that moved)
+    is kept once, from the platform in effect when it was tagged (macro platform_in_effect,
+    docs/metrics.md, Repositories that moved between platforms). -#}
 {{ config(materialized='view') }}
 
 with
@@ -13,7 +15,7 @@ gitlab as (
     select * from {{ ref('stg_gitlab__tags') }}
 ),
 
-final as (
+unioned as (
     select
         repository_full_name,
         tag_name,
@@ -31,6 +33,21 @@ final as (
         tagged_at,
         platform
     from gitlab
+),
+
+in_effect as (
+    {{ platform_in_effect('unioned', 'tagged_at', unique_key=['repository_full_name', 'tag_name']) }}
+),
+
+final as (
+    select
+        repository_full_name,
+        tag_name,
+        target_sha,
+        is_annotated,
+        tagged_at,
+        platform
+    from in_effect
 )
 
 select * from final
