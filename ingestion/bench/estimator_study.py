@@ -1,7 +1,8 @@
-"""How good the headline hours-saved estimate is on worlds whose truth is known: the demo
-company simulated with several seeds, each run through the real pipeline (generate, serve,
-ingest with validation, `dbt build` of the hours-saved models), then compared with what the
-simulation saved (manifest.json -> true_hours_saved).
+"""How good the headline estimates are on worlds whose truth is known: the demo company
+simulated with several seeds, each run through the real pipeline (generate, serve, ingest
+with validation, `dbt build` of the models upstream of fct_headline_intervals and
+fct_net_gain_waterfall), then compared with what the simulation saved, broke and leaked
+(manifest.json -> true_hours_saved, true_quality_regression, true_leakage).
 
     .venv/bin/python -m ingestion.bench.estimator_study [--seeds 0-9] [--keep DIR] [--reuse]
 
@@ -10,13 +11,16 @@ Per seed it prints the impact-phase error of the control-adjusted measured estim
 treatment team, and whether the whole-history 90% intervals of fct_headline_intervals hold
 the true hours. Then the summary a CFO's analyst needs: the organisation's mean error (the
 bias) with its standard error, its standard deviation and root mean square, each team's
-root mean square error, and how often the intervals held the truth (about 90% is honest).
+root mean square error, two unpublished alternatives for comparison, how often the
+intervals held the truth (about 90% is honest), and the waterfall's other estimates: the
+quality-regression team's extra failed deployments and their cost, and the leakage share
+of the leakage team and of the teams without leakage (interval coverage, netting status).
 
 Every seed's warehouse and data stay in `--keep` (default `bench/estimator_study/`, git-
 ignored); `--reuse` skips a seed whose warehouse is already there, so more seeds can be
-added later and the summary re-read. A run takes about 1.5 minutes per seed on two cores.
-Not a test: the figures are what the issue's accuracy bar is judged against, and each seed
-is one draw.
+added later and the summary re-read. A run takes about 2 minutes per seed on two cores.
+Not a test: each seed is one draw, so the figures describe the estimators, and they take
+far longer than a test should.
 """
 
 from __future__ import annotations
