@@ -2,7 +2,7 @@
     The people behind the hours-saved estimate var('hours_saved_method') names, as the
     `estimate` value of int_ai_hours_saved_people (measured_control_adjusted stands on the
     measured tasks' assignees). Money marts count distinct people over their scope and period
-    with it:
+    with it, through the one count, hours_saved_people_count (macros/privacy/):
 
         count(distinct case when estimate = '{{ hours_saved_people_estimate() }}' then person_id end)
 -#}

@@ -22,7 +22,8 @@
       within the data (payback_reached_share says how many did).
     Privacy, once, on the published cell: every hours-derived figure and bound is null unless
     hours_saved_people (distinct people behind the scope's hours saved in the period,
-    int_ai_hours_saved_people) reaches var('min_group_size'); AI cost is published.
+    int_ai_hours_saved_people, counted by hours_saved_people_count) reaches
+    var('min_group_size'); AI cost is published.
     Bounds are null when the estimate is, when any month of the period is unknown, and for
     hours-saved methods without a bootstrap (telemetry_modelled, self_reported:
     bootstrap_replicates = 0).
@@ -163,44 +164,8 @@ points as (
 ---------- the people behind each scope and period (distinct: one person behind three
 ---------- months or two teams counts once)
 
-people as (
-    select
-        int_ai_hours_saved_people.team_name,
-        teams.cohort,
-        int_ai_hours_saved_people.month_start,
-        int_ai_hours_saved_people.person_id
-    from int_ai_hours_saved_people
-    left join teams on int_ai_hours_saved_people.team_name = teams.team_name
-    where int_ai_hours_saved_people.estimate = '{{ hours_saved_people_estimate() }}'
-),
-
-scope_people as (
-    {%- for scope_type, scope_name, where in [
-        ('team', 'team_name', ''),
-        ('cohort', 'cohort', "where cohort in ('treatment', 'control')"),
-        ('org', "'all'", ''),
-    ] %}
-        select
-            '{{ scope_type }}' as scope_type,
-            {{ scope_name }} as scope_name,
-            month_start,
-            person_id
-        from people
-        {{ where }}
-        {{ 'union all' if not loop.last }}
-    {%- endfor %}
-),
-
 period_people as (
-    select
-        scope_people.scope_type,
-        scope_people.scope_name,
-        periods.period_type,
-        periods.period_start,
-        count(distinct scope_people.person_id) as hours_saved_people
-    from scope_people
-    inner join periods on scope_people.month_start = periods.month_start
-    group by scope_people.scope_type, scope_people.scope_name, periods.period_type, periods.period_start
+    {{ hours_saved_people_count('int_ai_hours_saved_people', 'teams', period='periods') }}
 ),
 
 ---------- replicates

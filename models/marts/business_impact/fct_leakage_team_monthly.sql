@@ -15,7 +15,7 @@
     Privacy: hours_saved, realised_hours_saved and leakage_hours are null unless
     var('min_group_size') distinct people stand behind the month's impact-day hours saved
     (hours_saved_people: int_ai_hours_saved_people with a contribution on or after the
-    impact start); utilisation and the team's rate are null when the monthly roster is
+    impact start, counted by hours_saved_people_count); utilisation and the team's rate are null when the monthly roster is
     below it, and a team with any such month publishes no rate.
 -#}
 with
@@ -38,16 +38,7 @@ int_ai_hours_saved_people as (
 
 impact_people as (
     -- the distinct people behind the month's impact-day hours saved (the chosen estimate)
-    select
-        int_ai_hours_saved_people.team_name,
-        int_ai_hours_saved_people.month_start,
-        count(distinct int_ai_hours_saved_people.person_id) as hours_saved_people
-    from int_ai_hours_saved_people
-    inner join int_teams on int_ai_hours_saved_people.team_name = int_teams.team_name
-    where
-        int_ai_hours_saved_people.estimate = '{{ hours_saved_people_estimate() }}'
-        and int_ai_hours_saved_people.last_contribution_date >= int_teams.impact_start_date
-    group by int_ai_hours_saved_people.team_name, int_ai_hours_saved_people.month_start
+    {{ hours_saved_people_count('int_ai_hours_saved_people', 'int_teams', scope_types=['team'], contributed_from='impact_start_date') }}
 ),
 
 joined as (
@@ -75,8 +66,8 @@ joined as (
     from int_leakage_team_monthly
     left join int_leakage_team on int_leakage_team_monthly.team_name = int_leakage_team.team_name
     left join impact_people
-        on int_leakage_team_monthly.team_name = impact_people.team_name
-        and int_leakage_team_monthly.month_start = impact_people.month_start
+        on int_leakage_team_monthly.team_name = impact_people.scope_name
+        and int_leakage_team_monthly.month_start = impact_people.period_start
 ),
 
 final as (

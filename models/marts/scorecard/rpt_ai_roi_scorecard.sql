@@ -20,7 +20,7 @@
     Privacy (suppress_small_cell): person-derived columns are null below var('min_group_size')
     distinct people: hours saved by the people behind each estimate over the scope and
     quarter (measured_people, telemetry_people, self_reported_respondents,
-    hours_saved_people: int_ai_hours_saved_people), money by fct_headline_intervals'
+    hours_saved_people: hours_saved_people_count), money by fct_headline_intervals'
     hours_saved_people (money_people), the trust mean by responses, the rest by the roster.
     Hours saved are summed before the rule (int_ai_hours_saved_team_monthly), so a cohort's
     sum never loses a suppressed team-month.
@@ -193,22 +193,17 @@ hours_saved as (
     group by 1, 2, 3
 ),
 
+{%- set people_counts = [
+    ('measured_people', 'measured'), ('telemetry_people', 'telemetry_modelled'),
+    ('self_reported_respondents', 'self_reported'), ('hours_saved_people', hours_saved_people_estimate()),
+] %}
+
 scope_people as (
-    -- the distinct people behind each hours-saved estimate of the scope and quarter
-    select
-        scope_members.scope_type,
-        scope_members.scope_name,
-        {%- for column, estimate in [
-            ('measured_people', 'measured'), ('telemetry_people', 'telemetry_modelled'),
-            ('self_reported_respondents', 'self_reported'), ('hours_saved_people', hours_saved_people_estimate()),
-        ] %}
-            count(distinct case when hours_saved_people.estimate = '{{ estimate }}' then hours_saved_people.person_id end)
-                as {{ column }},
-        {%- endfor %}
-        cast({{ dbt.date_trunc('quarter', 'hours_saved_people.month_start') }} as date) as quarter_start
-    from hours_saved_people
-    inner join scope_members on hours_saved_people.team_name = scope_members.team_name
-    group by 1, 2, 7
+    -- the distinct people behind each hours-saved estimate of the scope and quarter (the macro
+    -- groups by column, this model by position)
+    -- noqa: disable=AM06
+    {{ hours_saved_people_count('hours_saved_people', 'teams', period='quarter', counts=people_counts) }}
+    -- noqa: enable=AM06
 ),
 
 leakage as (
@@ -303,7 +298,7 @@ joined as (
     {%- for cte in ['scope_deltas', 'adoption', 'last_week_seats', 'hours_saved', 'scope_people', 'leakage'] %}
         left join {{ cte }}
             on delivery.scope_type = {{ cte }}.scope_type and delivery.scope_name = {{ cte }}.scope_name
-            and delivery.quarter_start = {{ cte }}.quarter_start
+            and delivery.quarter_start = {{ cte }}.{{ 'period_start' if cte == 'scope_people' else 'quarter_start' }}
     {%- endfor %}
     left join money
         on delivery.scope_type = money.scope_type and delivery.scope_name = money.scope_name
