@@ -10,7 +10,7 @@
     - labour_cost_usd: each done task's task_effort_hours x its team's loaded hourly cost on
       the done date (int_team_loaded_rates_daily);
     - ai_cost_usd: each done task's share of its team-month AI total cost
-      (fct_ai_tco_team_monthly), by effort share = task effort / effort of all the team's
+      (int_ai_tco_team_monthly), by effort share = task effort / effort of all the team's
       tasks done that month (epics excluded); AI cost of months in which a team finishes no
       task reaches no feature;
     - ai_assisted_share = AI-assisted done tasks / done tasks (effort share alongside);
@@ -42,8 +42,8 @@ int_pull_requests_with_cycle_stages as (
     select * from {{ ref('int_pull_requests_with_cycle_stages') }}
 ),
 
-fct_ai_tco_team_monthly as (
-    select * from {{ ref('fct_ai_tco_team_monthly') }}
+int_ai_tco_team_monthly as (
+    select * from {{ ref('int_ai_tco_team_monthly') }}
 ),
 
 tasks as (
@@ -79,7 +79,7 @@ feature_tasks as (
         -- can land on either side of a half cent)
         cast(tasks.task_effort_hours * int_team_loaded_rates_daily.loaded_hourly_cost_usd as decimal(18, 6))
             as labour_cost_usd,
-        cast(fct_ai_tco_team_monthly.ai_total_cost_usd as {{ type_double() }})
+        cast(int_ai_tco_team_monthly.ai_total_cost_usd as {{ type_double() }})
         * tasks.task_effort_hours / nullif(team_month_effort.team_effort_hours, 0) as ai_cost_usd
     from tasks
     left join int_team_loaded_rates_daily
@@ -88,9 +88,9 @@ feature_tasks as (
     left join team_month_effort
         on tasks.team_name = team_month_effort.team_name
         and tasks.done_month = team_month_effort.done_month
-    left join fct_ai_tco_team_monthly
-        on tasks.team_name = fct_ai_tco_team_monthly.team_name
-        and tasks.done_month = fct_ai_tco_team_monthly.month_start
+    left join int_ai_tco_team_monthly
+        on tasks.team_name = int_ai_tco_team_monthly.team_name
+        and tasks.done_month = int_ai_tco_team_monthly.month_start
     where tasks.epic_key is not null
 ),
 

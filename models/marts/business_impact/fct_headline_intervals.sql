@@ -5,13 +5,11 @@
 
     One row per scope (team, cohort treatment/control, org 'all') and period: each calendar
     month, each quarter, and the whole history ('total'). The estimates are the money marts'
-    figures before their privacy rule (int_ai_hours_saved_team_monthly and
-    fct_ai_tco_team_monthly, as fct_net_productivity_team_monthly and _org_monthly join them:
-    net gain = value - cost, null for a control team; a cohort sums its teams, the
-    organisation every team and any unallocated cost), summed over the period's
-    months. The bounds are the 5th and 95th percentiles over the bootstrap replicates of
-    int_ai_hours_saved_bootstrap, summed over the same months (a month without AI-assisted
-    tasks adds 0 in every replicate):
+    figures before their privacy rule (int_net_productivity_team_monthly: net gain = value -
+    cost, null for a control team; a cohort sums its teams, the organisation every team and
+    any unallocated cost), summed over the period's months. The bounds are the 5th and 95th
+    percentiles over the bootstrap replicates of int_ai_hours_saved_bootstrap, summed over the
+    same months (a month without AI-assisted tasks adds 0 in every replicate):
     - a team's interval resamples tasks within the team (one team is one cluster);
     - a cohort's and the organisation's resample teams, then tasks within them;
     - AI cost is exact, so net gain = value - cost and roi = net gain / cost take their bounds
@@ -34,12 +32,8 @@ bootstrap as (
     select * from {{ ref('int_ai_hours_saved_bootstrap') }}
 ),
 
-hours_saved_monthly as (
-    select * from {{ ref('int_ai_hours_saved_team_monthly') }}
-),
-
-tco_monthly as (
-    select * from {{ ref('fct_ai_tco_team_monthly') }}
+int_net_productivity_team_monthly as (
+    select * from {{ ref('int_net_productivity_team_monthly') }}
 ),
 
 teams as (
@@ -53,26 +47,18 @@ int_ai_hours_saved_people as (
 ---------- point estimates per scope and month
 
 team_monthly as (
-    -- fct_net_productivity_team_monthly's rows before its privacy rule (the same inputs and
-    -- net gain = value - cost, null for a control team): sums over months and teams are taken
+    -- the team-months before their privacy rule (int_net_productivity_team_monthly: net gain =
+    -- value - cost, null for a control team): sums over months and teams are taken
     -- unsuppressed and the rule is applied once, to the published cell
     select
-        coalesce(tco_monthly.team_name, hours_saved_monthly.team_name) as team_name,
-        coalesce(tco_monthly.month_start, hours_saved_monthly.month_start) as month_start,
-        teams.cohort,
-        hours_saved_monthly.hours_saved,
-        hours_saved_monthly.value_of_hours_saved_usd,
-        coalesce(tco_monthly.ai_total_cost_usd, 0) as ai_total_cost_usd,
-        case
-            when not coalesce(teams.cohort = 'control', false)
-                then hours_saved_monthly.value_of_hours_saved_usd - coalesce(tco_monthly.ai_total_cost_usd, 0)
-        end as net_productivity_gain_usd
-    from hours_saved_monthly
-    full outer join tco_monthly
-        on hours_saved_monthly.team_name = tco_monthly.team_name
-        and hours_saved_monthly.month_start = tco_monthly.month_start
-    left join teams
-        on coalesce(tco_monthly.team_name, hours_saved_monthly.team_name) = teams.team_name
+        team_name,
+        month_start,
+        cohort,
+        hours_saved,
+        value_of_hours_saved_usd,
+        ai_total_cost_usd,
+        net_productivity_gain_usd
+    from int_net_productivity_team_monthly
 ),
 
 scope_months as (

@@ -58,8 +58,8 @@ int_teams as (
     select * from {{ ref('int_teams') }}
 ),
 
-int_ai_hours_saved_team_monthly as (
-    select * from {{ ref('int_ai_hours_saved_team_monthly') }}
+int_net_productivity_team_monthly as (
+    select * from {{ ref('int_net_productivity_team_monthly') }}
 ),
 
 int_team_loaded_rates_daily as (
@@ -306,19 +306,20 @@ team_leakage as (
 ---------- per team and period, then cohorts and the organisation
 
 team_points as (
-    -- a team's hours saved and value over each period before the privacy rule (the figures
-    -- fct_headline_intervals publishes for the team): the cohort and organisation sums below
-    -- must not lose a team whose own cells are suppressed; the periods are the intervals'
+    -- a team's hours saved and value over each period before the privacy rule
+    -- (int_net_productivity_team_monthly, as fct_headline_intervals sums it for the team): the
+    -- cohort and organisation sums below must not lose a team whose own cells are suppressed;
+    -- the periods are the intervals'
     select
         periods.scope_name as team_name,
         periods.period_type,
         periods.period_start,
-        sum(int_ai_hours_saved_team_monthly.hours_saved) as hours_saved,
-        sum(int_ai_hours_saved_team_monthly.value_of_hours_saved_usd) as value_of_hours_saved_usd
+        sum(int_net_productivity_team_monthly.hours_saved) as hours_saved,
+        sum(int_net_productivity_team_monthly.value_of_hours_saved_usd) as value_of_hours_saved_usd
     from fct_headline_intervals as periods
-    inner join int_ai_hours_saved_team_monthly
-        on periods.scope_name = int_ai_hours_saved_team_monthly.team_name
-        and int_ai_hours_saved_team_monthly.month_start between periods.period_start and periods.period_end
+    inner join int_net_productivity_team_monthly
+        on periods.scope_name = int_net_productivity_team_monthly.team_name
+        and int_net_productivity_team_monthly.month_start between periods.period_start and periods.period_end
     where periods.scope_type = 'team'
     group by periods.scope_name, periods.period_type, periods.period_start
 ),

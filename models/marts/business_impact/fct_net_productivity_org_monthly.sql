@@ -5,7 +5,7 @@
 
     One row per calendar month for the whole organisation: the sums over teams of the
     team-month figures before privacy suppression (int_ai_hours_saved_team_monthly for the
-    hours and their value, fct_ai_tco_team_monthly for cost, including any `unallocated`
+    hours and their value, int_ai_tco_team_monthly for cost, including any `unallocated`
     invoice), so the org figures equal the sum of the team figures. hours_saved and value
     are null only when no team has a known estimate that month; teams_with_hours_saved says
     how many had one. is_baseline_verifiable is true only when every team's baseline is.
@@ -21,8 +21,8 @@ int_ai_hours_saved_team_monthly as (
     select * from {{ ref('int_ai_hours_saved_team_monthly') }}
 ),
 
-fct_ai_tco_team_monthly as (
-    select * from {{ ref('fct_ai_tco_team_monthly') }}
+int_ai_tco_team_monthly as (
+    select * from {{ ref('int_ai_tco_team_monthly') }}
 ),
 
 fct_team_baselines as (
@@ -76,7 +76,7 @@ costs as (
         month_start,
         sum(ai_total_cost_usd) as ai_total_cost_usd,
         sum(licence_cost_usd) as licence_cost_usd
-    from fct_ai_tco_team_monthly
+    from int_ai_tco_team_monthly
     group by month_start
 ),
 

@@ -7,12 +7,12 @@
     built on it carry that flag."
 
     One row per team and calendar month (observation and invoice months):
-    - hours_saved and value_of_hours_saved_usd: the estimate named by
-      var('hours_saved_method') (int_ai_hours_saved_team_monthly: each day's hours at that
-      day's team loaded rate, rounded to the cent per team-month);
-    - ai_total_cost_usd from fct_ai_tco_team_monthly;
-    - net_productivity_gain_usd = value_of_hours_saved_usd - ai_total_cost_usd (exact in
-      cents; tests/dbt/net_gain_equals_value_minus_cost.sql), null when the estimate is;
+    - hours_saved, value_of_hours_saved_usd, ai_total_cost_usd and net_productivity_gain_usd:
+      int_net_productivity_team_monthly, the one definition before the privacy rule (the
+      estimate named by var('hours_saved_method'), each day's hours at that day's team loaded
+      rate rounded to the cent per team-month; the cost int_ai_tco_team_monthly allocates; net
+      gain = value - cost, exact in cents: tests/dbt/net_gain_equals_value_minus_cost.sql,
+      null when the estimate is);
     - running totals, roi and payback month: macros/business/net_productivity_running_totals.sql;
     - is_baseline_verifiable: the team's Day-Zero baseline (fct_team_baselines) is verifiable.
     Privacy (suppress_small_cell): the month's hours saved, their value and net gain are null
@@ -21,17 +21,13 @@
     and payback by hours_saved_people_to_date, the distinct people behind any month so far
     (int_ai_hours_saved_people). Running totals are computed before
     suppression, so a later month's cumulative figure includes suppressed months.
-    A control team has no AI tools, so nothing to net: its net gain, cumulative net gain
-    and roi are null (n/a), never 0.
+    A control team has no AI tools, so nothing to net: its net gain, cumulative net gain,
+    roi and payback month are null (n/a), never 0.
 -#}
 with
 
-int_ai_hours_saved_team_monthly as (
-    select * from {{ ref('int_ai_hours_saved_team_monthly') }}
-),
-
-fct_ai_tco_team_monthly as (
-    select * from {{ ref('fct_ai_tco_team_monthly') }}
+int_net_productivity_team_monthly as (
+    select * from {{ ref('int_net_productivity_team_monthly') }}
 ),
 
 fct_team_baselines as (
@@ -70,32 +66,19 @@ new_people as (
     group by team_name, first_month_start
 ),
 
-joined as (
-    select
-        coalesce(fct_ai_tco_team_monthly.team_name, int_ai_hours_saved_team_monthly.team_name) as team_name,
-        coalesce(fct_ai_tco_team_monthly.month_start, int_ai_hours_saved_team_monthly.month_start) as month_start,
-        int_ai_hours_saved_team_monthly.hours_saved,
-        int_ai_hours_saved_team_monthly.value_of_hours_saved_usd,
-        coalesce(int_ai_hours_saved_team_monthly.hours_saved_people, 0) as hours_saved_people,
-        coalesce(fct_ai_tco_team_monthly.ai_total_cost_usd, 0) as ai_total_cost_usd
-    from int_ai_hours_saved_team_monthly
-    full outer join fct_ai_tco_team_monthly
-        on int_ai_hours_saved_team_monthly.team_name = fct_ai_tco_team_monthly.team_name
-        and int_ai_hours_saved_team_monthly.month_start = fct_ai_tco_team_monthly.month_start
-),
-
 netted as (
     select
-        joined.*,
-        joined.value_of_hours_saved_usd - joined.ai_total_cost_usd as net_productivity_gain_usd,
+        int_net_productivity_team_monthly.*,
         -- the distinct people behind the running totals: everyone behind a month so far
         sum(coalesce(new_people.new_people, 0)) over (
-            partition by joined.team_name order by joined.month_start rows between unbounded preceding and current row
+            partition by int_net_productivity_team_monthly.team_name
+            order by int_net_productivity_team_monthly.month_start
+            rows between unbounded preceding and current row
         ) as hours_saved_people_to_date
-    from joined
+    from int_net_productivity_team_monthly
     left join new_people
-        on joined.team_name = new_people.team_name
-        and joined.month_start = new_people.month_start
+        on int_net_productivity_team_monthly.team_name = new_people.team_name
+        and int_net_productivity_team_monthly.month_start = new_people.month_start
 ),
 
 {{ net_productivity_running_totals('netted', partition_by='team_name') }},
@@ -118,20 +101,16 @@ final as (
         cast({{ suppress_small_cell('paid_back.value_of_hours_saved_usd', people) }} as decimal(18, 2))
             as value_of_hours_saved_usd,
         cast(paid_back.ai_total_cost_usd as decimal(18, 2)) as ai_total_cost_usd,
-        {#- a control team has no AI tools: nothing to net (null, n/a; never 0) #}
-        {%- set no_ai = "coalesce(int_teams.cohort = 'control', false)" %}
-        cast(
-            case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} end
-            as decimal(18, 2)
-        ) as net_productivity_gain_usd,
+        {#- a control team's net gain is null (int_net_productivity_team_monthly), so are its
+            cumulative net gain, roi and payback month #}
+        cast({{ suppress_small_cell('paid_back.net_productivity_gain_usd', people) }} as decimal(18, 2))
+            as net_productivity_gain_usd,
         cast({{ suppress_small_cell('paid_back.cumulative_value_of_hours_saved_usd', people_to_date) }} as decimal(18, 2))
             as cumulative_value_of_hours_saved_usd,
         cast(paid_back.cumulative_ai_total_cost_usd as decimal(18, 2)) as cumulative_ai_total_cost_usd,
-        cast(
-            case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people_to_date) }} end
-            as decimal(18, 2)
-        ) as cumulative_net_productivity_gain_usd,
-        cast(case when not {{ no_ai }} then {{ suppress_small_cell('paid_back.roi', people) }} end as {{ type_double() }}) as roi,
+        cast({{ suppress_small_cell('paid_back.cumulative_net_productivity_gain_usd', people_to_date) }} as decimal(18, 2))
+            as cumulative_net_productivity_gain_usd,
+        cast({{ suppress_small_cell('paid_back.roi', people) }} as {{ type_double() }}) as roi,
         cast({{ suppress_small_cell('paid_back.payback_month', people_to_date) }} as date) as payback_month,
         {{ suppress_small_cell('coalesce(paid_back.month_start = paid_back.payback_month, false)', people_to_date) }}
             as is_payback_month
