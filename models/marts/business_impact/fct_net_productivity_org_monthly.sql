@@ -12,7 +12,8 @@
     Privacy (suppress_small_cell): the month's hours-derived cells, roi included, are null
     unless hours_saved_people (distinct people behind the org's hours saved that month,
     int_ai_hours_saved_people) reaches var('min_group_size'); running totals and payback by
-    hours_saved_people_to_date (distinct people behind any month so far).
+    hours_saved_people_to_date (distinct people behind any month so far,
+    int_ai_hours_saved_people_to_date).
     Running totals, roi and payback month: macros/business/net_productivity_running_totals.sql.
 -#}
 with
@@ -57,18 +58,9 @@ people as (
     group by month_start
 ),
 
-new_people as (
-    select
-        first_month_start as month_start,
-        count(*) as new_people
-    from (
-        select
-            person_id,
-            min(month_start) as first_month_start
-        from int_ai_hours_saved_people
-        group by person_id
-    ) as first_months
-    group by first_month_start
+int_ai_hours_saved_people_to_date as (
+    select * from {{ ref('int_ai_hours_saved_people_to_date') }}
+    where scope_type = 'org'
 ),
 
 costs as (
@@ -100,21 +92,20 @@ joined as (
         hours.hours_saved,
         hours.value_of_hours_saved_usd,
         coalesce(people.hours_saved_people, 0) as hours_saved_people,
-        coalesce(new_people.new_people, 0) as new_people,
+        coalesce(int_ai_hours_saved_people_to_date.hours_saved_people_to_date, 0) as hours_saved_people_to_date,
         coalesce(costs.ai_total_cost_usd, 0) as ai_total_cost_usd,
         coalesce(costs.licence_cost_usd, 0) as licence_cost_usd
     from hours
     full outer join costs on hours.month_start = costs.month_start
     left join people on coalesce(costs.month_start, hours.month_start) = people.month_start
-    left join new_people on coalesce(costs.month_start, hours.month_start) = new_people.month_start
+    left join int_ai_hours_saved_people_to_date
+        on coalesce(costs.month_start, hours.month_start) = int_ai_hours_saved_people_to_date.month_start
 ),
 
 netted as (
     select
         *,
-        value_of_hours_saved_usd - ai_total_cost_usd as net_productivity_gain_usd,
-        sum(new_people) over (order by month_start rows between unbounded preceding and current row)
-            as hours_saved_people_to_date
+        value_of_hours_saved_usd - ai_total_cost_usd as net_productivity_gain_usd
     from joined
 ),
 

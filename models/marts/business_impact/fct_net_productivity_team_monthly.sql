@@ -19,7 +19,7 @@
     unless var('min_group_size') distinct people stand behind the hours saved
     (hours_saved_people, int_ai_hours_saved_team_monthly), roi included; the running totals
     and payback by hours_saved_people_to_date, the distinct people behind any month so far
-    (int_ai_hours_saved_people). Running totals are computed before
+    (int_ai_hours_saved_people_to_date). Running totals are computed before
     suppression, so a later month's cumulative figure includes suppressed months.
     A control team has no AI tools, so nothing to net: its net gain, cumulative net gain,
     roi and payback month are null (n/a), never 0.
@@ -42,43 +42,20 @@ int_teams as (
     select * from {{ ref('int_teams') }}
 ),
 
-int_ai_hours_saved_people as (
-    select * from {{ ref('int_ai_hours_saved_people') }}
-    where estimate = '{{ hours_saved_people_estimate() }}'
-),
-
-people_first_months as (
-    -- each person behind the team's hours saved, from the first month they stood behind them
-    select
-        team_name,
-        person_id,
-        min(month_start) as first_month_start
-    from int_ai_hours_saved_people
-    group by team_name, person_id
-),
-
-new_people as (
-    select
-        team_name,
-        first_month_start as month_start,
-        count(*) as new_people
-    from people_first_months
-    group by team_name, first_month_start
+int_ai_hours_saved_people_to_date as (
+    select * from {{ ref('int_ai_hours_saved_people_to_date') }}
+    where scope_type = 'team'
 ),
 
 netted as (
     select
         int_net_productivity_team_monthly.*,
         -- the distinct people behind the running totals: everyone behind a month so far
-        sum(coalesce(new_people.new_people, 0)) over (
-            partition by int_net_productivity_team_monthly.team_name
-            order by int_net_productivity_team_monthly.month_start
-            rows between unbounded preceding and current row
-        ) as hours_saved_people_to_date
+        coalesce(int_ai_hours_saved_people_to_date.hours_saved_people_to_date, 0) as hours_saved_people_to_date
     from int_net_productivity_team_monthly
-    left join new_people
-        on int_net_productivity_team_monthly.team_name = new_people.team_name
-        and int_net_productivity_team_monthly.month_start = new_people.month_start
+    left join int_ai_hours_saved_people_to_date
+        on int_net_productivity_team_monthly.team_name = int_ai_hours_saved_people_to_date.scope_name
+        and int_net_productivity_team_monthly.month_start = int_ai_hours_saved_people_to_date.month_start
 ),
 
 {{ net_productivity_running_totals('netted', partition_by='team_name') }},
