@@ -2,7 +2,8 @@
     The one count behind the money cells' privacy rule (suppress_small_cell): the distinct
     pseudonymised people behind hours saved, counted over a cell's own scope and period, so a
     person behind three months or two teams counts once. Used by fct_headline_intervals,
-    rpt_ai_roi_scorecard and fct_leakage_team_monthly.
+    rpt_ai_roi_scorecard, fct_leakage_team_monthly, fct_net_productivity_org_monthly and
+    int_ai_hours_saved_team_monthly.
 
     Renders one select (a CTE's body) with columns scope_type, scope_name, period_type,
     period_start and one count per `counts` entry:

@@ -14,9 +14,9 @@
     done date, the usage day, the answer's date), so part of a month can be counted (the
     leakage mart's impact days). Rows, not counts, so any scope and period can count
     distinct people exactly (a person behind three months or two teams counts once): int_ai_hours_saved_team_monthly,
-    int_ai_hours_saved_people_to_date (the running totals' people), fct_net_productivity_org_monthly,
-    and through hours_saved_people_count fct_headline_intervals, rpt_ai_roi_scorecard and
-    fct_leakage_team_monthly read it.
+    int_ai_hours_saved_people_to_date (the running totals' people), and through
+    hours_saved_people_count int_ai_hours_saved_team_monthly, fct_net_productivity_org_monthly,
+    fct_headline_intervals, rpt_ai_roi_scorecard and fct_leakage_team_monthly read it.
     Never published (marts show counts only).
 -#}
 with

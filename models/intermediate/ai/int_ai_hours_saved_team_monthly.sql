@@ -16,9 +16,9 @@
       var('hours_saved_method') (measured, measured_control_adjusted, telemetry_modelled,
       self_reported).
     - the people behind each estimate, for the marts' privacy rule (suppress_small_cell):
-      measured_people and telemetry_people count int_ai_hours_saved_people, survey answers
-      count self_reported_respondents; hours_saved_people = the count behind the selected
-      method.
+      measured_people and telemetry_people count int_ai_hours_saved_people
+      (hours_saved_people_count), survey answers count self_reported_respondents;
+      hours_saved_people = the count behind the selected method.
     An estimate whose inputs were never loaded is null, not 0 (measured: Jira work items;
     telemetry_modelled: Copilot or AI usage-file telemetry; self_reported: surveys), so a
     company without Jira does not see "0 hours saved" next to its full AI cost.
@@ -100,15 +100,11 @@ monthly as (
     group by team_name, month_start
 ),
 
+{%- set people_counts = [('measured_people', 'measured'), ('telemetry_people', 'telemetry_modelled')] %}
+
 people as (
     -- distinct people behind the month's estimates (int_ai_hours_saved_people)
-    select
-        team_name,
-        month_start,
-        count(distinct case when estimate = 'measured' then person_id end) as measured_people,
-        count(distinct case when estimate = 'telemetry_modelled' then person_id end) as telemetry_people
-    from int_ai_hours_saved_people
-    group by team_name, month_start
+    {{ hours_saved_people_count('int_ai_hours_saved_people', 'int_teams', scope_types=['team'], counts=people_counts) }}
 ),
 
 filled as (
@@ -144,8 +140,8 @@ filled as (
         on spine.team_name = monthly.team_name
         and spine.month_start = monthly.month_start
     left join people
-        on spine.team_name = people.team_name
-        and spine.month_start = people.month_start
+        on spine.team_name = people.scope_name
+        and spine.month_start = people.period_start
 ),
 
 final as (

@@ -49,13 +49,13 @@ int_ai_hours_saved_people as (
     where estimate = '{{ hours_saved_people_estimate() }}'
 ),
 
+int_teams as (
+    select * from {{ ref('int_teams') }}
+),
+
 people as (
     -- distinct people behind the org's hours saved (a person behind two teams counts once)
-    select
-        month_start,
-        count(distinct person_id) as hours_saved_people
-    from int_ai_hours_saved_people
-    group by month_start
+    {{ hours_saved_people_count('int_ai_hours_saved_people', 'int_teams', scope_types=['org']) }}
 ),
 
 int_ai_hours_saved_people_to_date as (
@@ -97,7 +97,7 @@ joined as (
         coalesce(costs.licence_cost_usd, 0) as licence_cost_usd
     from hours
     full outer join costs on hours.month_start = costs.month_start
-    left join people on coalesce(costs.month_start, hours.month_start) = people.month_start
+    left join people on coalesce(costs.month_start, hours.month_start) = people.period_start
     left join int_ai_hours_saved_people_to_date
         on coalesce(costs.month_start, hours.month_start) = int_ai_hours_saved_people_to_date.month_start
 ),
