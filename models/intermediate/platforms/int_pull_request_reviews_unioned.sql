@@ -16,12 +16,8 @@ gitlab as (
     select * from {{ ref('stg_gitlab__merge_request_approvals') }}
 ),
 
-github_pull_requests as (
-    select * from {{ ref('stg_github__pull_requests') }}
-),
-
-gitlab_merge_requests as (
-    select * from {{ ref('stg_gitlab__merge_requests') }}
+pull_requests as (
+    select * from {{ ref('int_pull_request_openings') }}
 ),
 
 unioned as (
@@ -48,24 +44,6 @@ unioned as (
         loaded_at,
         platform
     from gitlab
-),
-
-pull_requests as (
-    select
-        pull_request_id,
-        repository_full_name,
-        pull_number,
-        created_at,
-        'github' as platform
-    from github_pull_requests
-    union all
-    select
-        pull_request_id,
-        repository_full_name,
-        pull_number,
-        created_at,
-        platform
-    from gitlab_merge_requests
 ),
 
 timed as (
