@@ -95,7 +95,9 @@ def bench_size(label: str, args: argparse.Namespace, say: Any) -> dict[str, Any]
     rss: dict[str, float] = {}
     out: dict[str, Any] = {"scale": SIZES[label], "run_dir": str(run_dir.relative_to(PROJECT_ROOT))}
 
-    def step(name: str, step_name: str, step_args: dict[str, Any], step_env=env) -> Any:
+    def step(
+        name: str, step_name: str, step_args: dict[str, Any], step_env: dict[str, str] = env
+    ) -> Any:
         say(f"  [{label}] {name} ...")
         result, peak = run_step(step_name, step_args, step_env, log)
         rss[name] = round(peak, 1)

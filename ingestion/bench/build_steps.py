@@ -18,6 +18,7 @@ import duckdb
 
 from ingestion.common.config import PROJECT_ROOT
 from ingestion.common.pseudonym import load_key, register_udf
+from ingestion.common.sql import scalar
 
 #: dbt nodes a daily orchestrated run builds: models, seeds and data tests. Unit tests are
 #: code tests of the SQL (they run in `make test`), not checks of the day's data.
@@ -284,15 +285,17 @@ def append_day(db: str) -> dict[str, Any]:
     started = time.monotonic()
     con = duckdb.connect(db)
     try:
-        newest = con.execute(
-            "select max(cast(_dlt_load_id as double)) from raw_github.pull_requests"
-        ).fetchone()[0]
+        newest = scalar(
+            con, "select max(cast(_dlt_load_id as double)) from raw_github.pull_requests"
+        )
         load_id = f"{float(newest or time.time()) + 86400:.6f}"
         inserted = 0
         for sql in APPEND_DAY:
-            con.execute(sql.format(load_id=load_id))
+            statement = sql.format(load_id=load_id)
             if sql.lstrip().startswith("insert"):
-                inserted += int(con.fetchone()[0])
+                inserted += int(scalar(con, statement))  # an insert returns its row count
+            else:
+                con.execute(statement)
     finally:
         con.close()
     return {"seconds": time.monotonic() - started, "rows": inserted, "load_id": load_id}

@@ -81,9 +81,11 @@ def github_http_floor(
                             fallbacks.append((settings.PER_PULL_PATHS[table], pr["number"]))
                         else:
                             items += len(found)
-            lists = clients.map(
-                lambda job, r=repo: pages(job[0].format(repo=r, number=job[1]), per), fallbacks
-            )
+
+            def fallback_list(job: tuple[str, int], r: str = repo) -> list[Any]:
+                return pages(job[0].format(repo=r, number=job[1]), per)
+
+            lists = clients.map(fallback_list, fallbacks)
             items += sum(len(found) for found in lists)
         else:
             pulls = pages(
@@ -93,9 +95,11 @@ def github_http_floor(
             items += len(pulls)
             numbers = [p["number"] for p in pulls]
             for template in (settings.PULL_COMMITS, settings.PULL_REVIEWS, settings.PULL_FILES):
-                lists = clients.map(
-                    lambda n, t=template, r=repo: pages(t.format(repo=r, number=n), per), numbers
-                )
+
+                def pull_list(n: int, t: str = template, r: str = repo) -> list[Any]:
+                    return pages(t.format(repo=r, number=n), per)
+
+                lists = clients.map(pull_list, numbers)
                 items += sum(len(found) for found in lists)
         comments = pages(
             settings.REVIEW_COMMENTS.format(repo=repo),
@@ -107,28 +111,29 @@ def github_http_floor(
                 for page in graphql.deployment_pages(clients.api, graphql_url, repo, per_page, None)
                 for d in page
             ]
+
             # the REST items and status lists the source falls back to
-            clients.map(
-                lambda i, r=repo: clients.api.get_json(
-                    settings.DEPLOYMENT.format(repo=r, deployment_id=i)
-                ),
-                [d["id"] for d in deployments if d[graphql.NEEDS_REST]],
-            )
+            def deployment(i: int, r: str = repo) -> Any:
+                return clients.api.get_json(settings.DEPLOYMENT.format(repo=r, deployment_id=i))
+
+            clients.map(deployment, [d["id"] for d in deployments if d[graphql.NEEDS_REST]])
             statuses = [d[graphql.STATUSES] for d in deployments if d[graphql.STATUSES] is not None]
+
+            def statuses_of_id(i: int, r: str = repo) -> list[Any]:
+                return pages(settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=i), per)
+
             statuses += clients.map(
-                lambda i, r=repo: pages(
-                    settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=i), per
-                ),
-                [d["id"] for d in deployments if d[graphql.STATUSES] is None],
+                statuses_of_id, [d["id"] for d in deployments if d[graphql.STATUSES] is None]
             )
         else:
             deployments = pages(settings.DEPLOYMENTS.format(repo=repo), per)
-            statuses = clients.map(
-                lambda d, r=repo: pages(
+
+            def statuses_of(d: dict[str, Any], r: str = repo) -> list[Any]:
+                return pages(
                     settings.DEPLOYMENT_STATUSES.format(repo=r, deployment_id=d["id"]), per
-                ),
-                deployments,
-            )
+                )
+
+            statuses = clients.map(statuses_of, deployments)
         params: dict[str, Any] = dict(per)
         if branches.get(repo):
             params["sha"] = branches[repo]

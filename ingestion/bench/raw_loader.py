@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.common.records import Col, TableSpec
+from ingestion.common.sql import scalar
 from ingestion.sources.github import settings
 
 SQL_TYPES = {
@@ -174,7 +175,7 @@ def load_github(db_path: Path, data_dir: Path, org: str = "acme") -> dict[str, i
         counts: dict[str, int] = {}
         for table, sql in load_statements(data_dir, org, load_id):
             con.execute(sql)
-            counts[table] = con.execute(f"select count(*) from raw_github.{table}").fetchone()[0]
+            counts[table] = scalar(con, f"select count(*) from raw_github.{table}")
         return counts
     finally:
         con.close()

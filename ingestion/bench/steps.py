@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ingestion.bench import build_steps, spark_build
+from ingestion.common.sql import scalar
 
 RESULT_PREFIX = "BENCH_RESULT "
 OTHER_SOURCES = ("files", "ai_usage_files", "copilot", "jira", "incidents")
@@ -47,7 +49,7 @@ def ingest(
     sources: list[str],
     repositories: list[str] | None = None,
     github_pulls_api: str | None = None,
-) -> Any:
+) -> dict[str, Any]:
     """Serve the generated data on 127.0.0.1 and load `sources` with the real dlt sources.
 
     The server runs in a child process (`api_process`), so it does not share the sources'
@@ -120,15 +122,15 @@ def raw_rows(db: str) -> dict[str, Any]:
             "and not table_name like '\\_dlt%' escape '\\'"
         ).fetchall()
         counts = {
-            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
-            for s, t, _ in tables
+            f"{s}.{t}": scalar(con, f'select count(*) from "{s}"."{t}"') for s, t, _ in tables
         }
     finally:
         con.close()
     return {"rows": sum(counts.values()), "row_counts": counts}
 
 
-STEPS = {
+# each step takes its JSON arguments as keywords and returns a JSON-able result
+STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "generate": generate,
     "ingest": ingest,
     "raw_load_github": raw_load_github,

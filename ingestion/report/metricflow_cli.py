@@ -22,7 +22,7 @@ def _patch() -> None:
         parse_manifest_from_dbt_generated_manifest,
     )
 
-    update_checker.UpdateChecker.check = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+    update_checker.UpdateChecker.check = lambda *_args, **_kwargs: None
 
     original = dbt_config_accessor.dbtArtifacts.build_semantic_manifest_from_dbt_project_root
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    # nothing after the try: click's standalone `main` always ends in SystemExit (NoReturn)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ def _exact(value: Any) -> Any:
 
 
 def _sort_key(row: tuple[Any, ...], float_columns: set[int]) -> tuple[Any, ...]:
-    key = []
+    key: list[tuple[int, Any]] = []
     for index, value in enumerate(row):
         if value is None:
             key.append((0, ""))

@@ -32,8 +32,12 @@ def install() -> None:
 
     if getattr(SparkAdapter, "_ai_roi_session_python", False):
         return
-    helpers = SparkAdapter.python_submission_helpers.fget  # type: ignore[attr-defined]
-    default = SparkAdapter.default_python_submission_method.fget  # type: ignore[attr-defined]
+    # The ignores below are for a checker that sees dbt-spark (the optional Spark extra): it
+    # types these class-level properties by their getters' results and refuses the patch. In
+    # the default environment dbt-spark is not installed, SparkAdapter is Any and the
+    # ignores are unused, hence `unused-ignore` in each.
+    helpers = SparkAdapter.python_submission_helpers.fget  # type: ignore[attr-defined, unused-ignore]
+    default = SparkAdapter.default_python_submission_method.fget  # type: ignore[attr-defined, unused-ignore]
 
     def python_submission_helpers(self: Any) -> dict[str, Any]:
         return {**helpers(self), "session": SessionPythonJobHelper}
@@ -46,6 +50,6 @@ def install() -> None:
             else default(self)
         )
 
-    SparkAdapter.python_submission_helpers = property(python_submission_helpers)  # type: ignore[method-assign,assignment]
-    SparkAdapter.default_python_submission_method = property(default_python_submission_method)  # type: ignore[method-assign,assignment]
-    SparkAdapter._ai_roi_session_python = True  # type: ignore[attr-defined]
+    SparkAdapter.python_submission_helpers = property(python_submission_helpers)  # type: ignore[method-assign, assignment, unused-ignore]
+    SparkAdapter.default_python_submission_method = property(default_python_submission_method)  # type: ignore[method-assign, assignment, unused-ignore]
+    SparkAdapter._ai_roi_session_python = True  # type: ignore[attr-defined, unused-ignore]
