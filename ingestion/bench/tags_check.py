@@ -18,6 +18,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -54,7 +55,7 @@ def _drop_folder(folder: Path, repository: str, first_week: str) -> None:
             writer.writerows(body)
 
 
-def check(clone: Path, repository: str, printer=print) -> bool:  # type: ignore[no-untyped-def]
+def check(clone: Path, repository: str, printer: Callable[[str], None] = print) -> bool:
     started = time.monotonic()
     reference = reference_from_git(clone, repository)
     printer(

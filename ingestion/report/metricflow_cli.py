@@ -18,6 +18,7 @@ from pathlib import Path
 def _patch() -> None:
     import update_checker
     from dbt_metricflow.cli.dbt_connectors import dbt_config_accessor
+    from metricflow_semantic_interfaces.protocols.semantic_manifest import SemanticManifest
     from metricflow_semantics.model.dbt_manifest_parser import (
         parse_manifest_from_dbt_generated_manifest,
     )
@@ -26,7 +27,7 @@ def _patch() -> None:
 
     original = dbt_config_accessor.dbtArtifacts.build_semantic_manifest_from_dbt_project_root
 
-    def build_semantic_manifest(project_root: Path):  # type: ignore[no-untyped-def]
+    def build_semantic_manifest(project_root: Path) -> SemanticManifest:
         target = os.environ.get("DBT_TARGET_PATH")
         if not target:
             return original(project_root=project_root)
@@ -35,7 +36,7 @@ def _patch() -> None:
             raise FileNotFoundError(f"{path} not found: run `dbt parse` first")
         return parse_manifest_from_dbt_generated_manifest(path.read_text())
 
-    dbt_config_accessor.dbtArtifacts.build_semantic_manifest_from_dbt_project_root = staticmethod(  # type: ignore[method-assign]
+    dbt_config_accessor.dbtArtifacts.build_semantic_manifest_from_dbt_project_root = staticmethod(  # type: ignore[method-assign]  # a patch: the CLI has no hook for the path
         build_semantic_manifest
     )
 
