@@ -79,7 +79,7 @@ def write_ai_tool_apis(
     summary: dict[str, Any] = {}
 
     # -- Claude Code Analytics: one record per user and day -----------------------------
-    claude_records = []
+    claude_records: list[dict[str, Any]] = []
     claude_day_cents: dict[date, int] = defaultdict(int)
     for row in native.get("claude_code", []):
         day = date.fromisoformat(row[0])
@@ -384,9 +384,9 @@ class AiToolsApi:
             ]
             return 200, _paged(buckets, q("page"), int(q("limit", "7") or 7), 31)
         if vendor == "openai" and path == "/v1/organization/costs":
-            first = int(str(q("start_time")))
-            last = int(q("end_time") or 2**62)
-            buckets = [b for b in self.openai_costs if first <= b["start_time"] < last]
+            start = int(str(q("start_time")))
+            end = int(q("end_time") or 2**62)
+            buckets = [b for b in self.openai_costs if start <= b["start_time"] < end]
             answer = _paged(buckets, q("page"), int(q("limit", "7") or 7), 180)
             return 200, {"object": "page", **answer}
         return 404, {"error": {"type": "not_found_error", "message": f"Not found: {path}"}}

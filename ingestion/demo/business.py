@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from ingestion.demo.output import Output
 from ingestion.demo.timeutil import add_months, daterange, month_starts
@@ -72,7 +72,7 @@ def write_roster(world: World, out: Output) -> None:
 
 
 def write_rollout_and_ownership(world: World, out: Output) -> None:
-    rows = []
+    rows: list[list[str | None]] = []
     for team in world.teams:
         if team.cohort == "treatment":
             assert team.rollout is not None
@@ -80,7 +80,7 @@ def write_rollout_and_ownership(world: World, out: Output) -> None:
                 rows.append([team.name, tool, "treatment", team.rollout.isoformat()])
         else:
             rows.append([team.name, "github_copilot", "control", None])
-    rows.sort()
+    rows.sort()  # (team, tool) is unique: the None rollout date is never compared
     out.write_csv("files/ai_rollout.csv", ["team", "tool", "cohort", "rollout_date"], rows)
     owners = []
     for team in world.teams:
@@ -91,12 +91,23 @@ def write_rollout_and_ownership(world: World, out: Output) -> None:
     out.write_csv("files/service_ownership.csv", ["service", "service_type", "team"], owners)
 
 
+class AiCostTotals(TypedDict):
+    """The program's AI cost by kind (USD) and its ratio to the licences (None without any)."""
+
+    licences_usd: float
+    usage_usd: float
+    training_usd_incl_hours_at_loaded_rate: float
+    maintenance_and_platform_usd: float
+    total_usd: float
+    tco_to_licence_ratio: float | None
+
+
 def write_ai_costs(
     world: World,
     out: Output,
     usage: dict[str, dict[date, dict[str, float]]],
     api: dict[str, Any] | None = None,
-) -> dict[str, float]:
+) -> AiCostTotals:
     """Invoices sized so the program's total AI cost is ~2.5x its licences.
 
     With `api` (ingestion/demo/ai_tools.py's summary) Anthropic also invoices the API
@@ -107,7 +118,7 @@ def write_ai_costs(
     the total, each once.
     """
     rng = random.Random(f"{world.seed}:ai_costs")
-    price = float(EFFECTS["copilot_seat_price_usd"])  # type: ignore[arg-type]
+    price = float(EFFECTS["copilot_seat_price_usd"])
     months = month_starts(world.program_start, world.end)
     holders = [p for p in world.people if p.seat_created is not None]
     rows: list[list[Any]] = []
@@ -208,7 +219,7 @@ def write_ai_costs(
                 f"{hours:.1f}",
             ]
         )
-    target = float(EFFECTS["tco_to_licence_ratio_target"]) * licences  # type: ignore[arg-type]
+    target = float(EFFECTS["tco_to_licence_ratio_target"]) * licences
     remaining = max(target - licences - usage_total - training_total, 0.05 * licences)
     weights = [1.0 + 0.1 * rng.random() for _ in months]
     scale = remaining / sum(weights) if weights else 0.0
@@ -303,7 +314,7 @@ def write_surveys(world: World, out: Output) -> None:
                         float(EFFECTS["low_trust_team_mean_trust"])
                         if team.name == low_trust
                         else 3.7
-                    )  # type: ignore[arg-type]
+                    )
                     trust = _clip_score(rng.gauss(mean, 0.6))
                     median_hours = 1.0 if team.name == low_trust else 3.0
                     hours = round(median_hours * math.exp(rng.gauss(0, 0.5)), 1)
@@ -384,7 +395,7 @@ def write_features_and_kpis(world: World, out: Output, epics: list[dict[str, Any
 
 
 def write_ops_transactions(world: World, out: Output) -> None:
-    drift = float(EFFECTS["ops_cost_per_transaction_drift_ai"])  # type: ignore[arg-type]
+    drift = float(EFFECTS["ops_cost_per_transaction_drift_ai"])
     rows: list[list[Any]] = []
     for team in sorted(world.teams, key=lambda t: t.name):
         for process in team.processes:

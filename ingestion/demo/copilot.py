@@ -248,6 +248,7 @@ def generate_copilot(world: World, out: Output) -> dict[str, Any]:
             if rng.random() >= (0.8 if weekday else 0.05):
                 continue
             team = person.team_on(day) or person.seat_team
+            assert team is not None  # a seat holder has a seat team
             records.append((person, _user_day(rng, person, languages[team])))
             last_active[person.login] = day
             active_days[person.login] += 1

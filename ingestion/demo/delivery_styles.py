@@ -201,15 +201,17 @@ def choose(world: _World, profile: Mapping[str, int | Sequence[str]]) -> dict[st
                 )
         else:
             for name in wanted:
-                team = name if style == "issue_incidents" else world.repo_team.get(name)
+                owner = name if style == "issue_incidents" else world.repo_team.get(name)
                 if style != "issue_incidents" and name not in world.repos:
                     raise ValueError(f"delivery style {style!r}: no repository {name!r}")
-                if team is None or (style == "issue_incidents" and not world.team_repos(team)):
+                if owner is None or (style == "issue_incidents" and not world.team_repos(owner)):
                     raise ValueError(f"delivery style {style!r}: {name!r} has no owning team/repo")
-                if team in used:
-                    raise ValueError(f"delivery style {style!r}: team {team!r} already has a style")
+                if owner in used:
+                    raise ValueError(
+                        f"delivery style {style!r}: team {owner!r} already has a style"
+                    )
                 picked.append(name)
-                used.add(team)
+                used.add(owner)
         chosen[style] = picked
     return chosen
 
@@ -538,8 +540,9 @@ def issue_incidents_delivery(
     # the issues API lists pull requests too: a hotfix PR labelled `incident` (not one)
     labelled_pulls = 0
     hotfixes = [p for p in merged if p["title"].lower().startswith(("hotfix", "revert"))]
-    pull = (hotfixes or merged or [None])[-1]
-    if pull is not None:
+    candidates = hotfixes or merged
+    if candidates:
+        pull = candidates[-1]
         item = _issue(
             full_name,
             base_id + len(drafts),

@@ -200,7 +200,8 @@ def generate(
             shutil.rmtree(target)
         elif target.exists():
             target.unlink()
-    world = build_world(seed, teams, tuple(team_size), months, end_date, gitlab)  # type: ignore[arg-type]
+    # team_size may come as a list (JSON arguments): the pair as a tuple
+    world = build_world(seed, teams, (team_size[0], team_size[1]), months, end_date, gitlab)
     humans = len(world.people)
     say(
         f"world: {len(world.teams)} teams, {humans} engineers, {world.start} .. {world.end}, "
@@ -339,8 +340,8 @@ def generate(
             regression,
             incident_draws,
             restore_hours,
-            float(EFFECTS["incident_rate_per_deploy"]),  # type: ignore[arg-type]
-            float(EFFECTS["incident_rate_per_deploy_regression"]),  # type: ignore[arg-type]
+            float(EFFECTS["incident_rate_per_deploy"]),
+            float(EFFECTS["incident_rate_per_deploy_regression"]),
         ),
         "true_leakage": true_leakage(world, ai_savings, leaked),
         "engineers": humans,

@@ -240,6 +240,7 @@ class DemoServer(ThreadingHTTPServer):
         self.request_count = 0
         self.reset_at = int(time.time()) + 3600
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server: (host, port)
         self.base_url = f"http://{host}:{port}"
 
     def take_fault(self, path: str) -> str | None:

@@ -380,8 +380,8 @@ class TeamSimulation:
     def ai_share(self, day: date) -> float:
         assert self.team.rollout is not None
         if (day - self.team.rollout).days < 60:
-            return float(EFFECTS["ai_assisted_share_first_60_days"])  # type: ignore[arg-type]
-        return float(EFFECTS["ai_assisted_share_after_60_days"])  # type: ignore[arg-type]
+            return float(EFFECTS["ai_assisted_share_first_60_days"])
+        return float(EFFECTS["ai_assisted_share_after_60_days"])
 
     def pick_evidence(self) -> str:
         options = [
@@ -436,9 +436,9 @@ class TeamSimulation:
                     )
                     effort = BASE_EFFORT[issue_type][size] * self.team.factor
                     if start.date() >= program_start:
-                        effort *= float(EFFECTS["secular_effort_multiplier"])  # type: ignore[arg-type]
+                        effort *= float(EFFECTS["secular_effort_multiplier"])
                     if ai:
-                        effort *= float(EFFECTS["ai_task_effort_multiplier"])  # type: ignore[arg-type]
+                        effort *= float(EFFECTS["ai_task_effort_multiplier"])
                     effort *= math.exp(rng.gauss(0.0, EFFORT_NOISE_SIGMA))
                     done = add_weekday_days(start, effort / FOCUS_HOURS_PER_DAY)
                     if stint.valid_to is not None and done >= stint_end:
@@ -475,8 +475,8 @@ class TeamSimulation:
                     cursor = done
                     if ai and self.leakage:
                         # saved time not reinvested: idle before the next task
-                        multiplier = float(EFFECTS["ai_task_effort_multiplier"])  # type: ignore[arg-type]
-                        share = float(EFFECTS["leakage_team_unreinvested_share"])  # type: ignore[arg-type]
+                        multiplier = float(EFFECTS["ai_task_effort_multiplier"])
+                        share = float(EFFECTS["leakage_team_unreinvested_share"])
                         idle = (effort / multiplier - effort) * share
                         self.leaked.append((done, idle))
                         cursor = add_weekday_days(done, idle / FOCUS_HOURS_PER_DAY)
@@ -542,7 +542,7 @@ class TeamSimulation:
         reviewer = pool[0] if extra_reviewer is not None else rng.choice(pool)
         pickup = self.lognorm(2.5, 0.8)
         if self.treated_on(ready_local.date()):
-            pickup *= float(EFFECTS["pickup_multiplier_treatment"])  # type: ignore[arg-type]
+            pickup *= float(EFFECTS["pickup_multiplier_treatment"])
         first_local = add_working_hours(ready_local, pickup, rng)
         first = _utc(first_local, team)
         draw = rng.random()
@@ -669,7 +669,7 @@ class TeamSimulation:
         title = f"{task.key}: {task.summary}" + (" (part 2)" if index == 1 else "")
         lines = BASE_LINES[task.size] * math.exp(rng.gauss(0.0, 0.5))
         if task.ai:
-            lines *= float(EFFECTS["pr_size_multiplier_ai"])  # type: ignore[arg-type]
+            lines *= float(EFFECTS["pr_size_multiplier_ai"])
         labels = []
         if task.evidence in ("label_ai-assisted", "label_copilot"):
             labels.append(task.evidence.removeprefix("label_"))
@@ -927,7 +927,7 @@ class TeamSimulation:
                     self._deployment(staged, head, "staging", "success")
                 fail = payload["kind"] == "regular" and rng.random() < float(
                     EFFECTS["deployment_failure_rate"]
-                )  # type: ignore[arg-type]
+                )
                 deployment = self._deployment(
                     when, head, "production", "failure" if fail else "success"
                 )
@@ -945,9 +945,9 @@ class TeamSimulation:
                 incident = payload.get("incident")
                 if incident is not None:
                     incident["_resolved"] = finished + timedelta(minutes=rng.uniform(5, 30))
-                base = float(EFFECTS["incident_rate_per_deploy"])  # type: ignore[arg-type]
+                base = float(EFFECTS["incident_rate_per_deploy"])
                 if regression and self.treated_on(_local(when, team).date()):
-                    base = float(EFFECTS["incident_rate_per_deploy_regression"])  # type: ignore[arg-type]
+                    base = float(EFFECTS["incident_rate_per_deploy_regression"])
                 draw = rng.random()
                 if regression and self.treated_on(_local(when, team).date()):
                     self.incident_draws.append((finished.date(), draw))
@@ -1021,7 +1021,7 @@ class TeamSimulation:
         title = rng.choice(_INCIDENT_TITLES).format(svc=svc)
         description = title
         reference = None
-        if cause is not None and rng.random() < float(EFFECTS["explicit_incident_reference_share"]):  # type: ignore[arg-type]
+        if cause is not None and rng.random() < float(EFFECTS["explicit_incident_reference_share"]):
             if rng.random() < 0.5:
                 reference = f"Caused by deploy {cause['id']}"
             else:
@@ -1084,7 +1084,7 @@ class TeamSimulation:
         simulation's own draws (no randomness): the task's effort is
         `base x team factor x secular x ai_task_effort_multiplier x noise`, so without AI the
         same task (same noise) would have taken effort / multiplier."""
-        multiplier = float(EFFECTS["ai_task_effort_multiplier"])  # type: ignore[arg-type]
+        multiplier = float(EFFECTS["ai_task_effort_multiplier"])
         return [
             (
                 _utc(task.done, self.team).date(),

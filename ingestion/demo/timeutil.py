@@ -7,6 +7,7 @@ converts to UTC (GitHub, PagerDuty, Copilot) or to an offset string (Jira) on ou
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 # A Monday far before any history: weekday-time is measured from here.
@@ -113,7 +114,7 @@ def next_monday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
-def daterange(first: date, last: date):
+def daterange(first: date, last: date) -> Iterator[date]:
     current = first
     while current <= last:
         yield current

@@ -10,14 +10,40 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypedDict
 
 from ingestion.demo.timeutil import add_months, next_monday
 
 ORG = "acme"
 GITHUB_ORG_ID = 91_240_771
 
+
+class Effects(TypedDict):
+    """The keys and types of `EFFECTS`."""
+
+    ai_task_effort_multiplier: float
+    secular_effort_multiplier: float
+    pr_size_multiplier_ai: float
+    pickup_multiplier_treatment: float
+    ai_assisted_share_first_60_days: float
+    ai_assisted_share_after_60_days: float
+    ai_active_share_of_seat_holders: float
+    idle_seat_team_active_share: float
+    deployment_failure_rate: float
+    incident_rate_per_deploy: float
+    incident_rate_per_deploy_regression: float
+    leakage_team_unreinvested_share: float
+    explicit_incident_reference_share: float
+    copilot_acceptance_rate_range: list[float]
+    copilot_seat_price_usd: int
+    tco_to_licence_ratio_target: float
+    ops_cost_per_transaction_drift_ai: float
+    low_trust_team_mean_trust: float
+    baseline_days_min: int
+
+
 # The TRUE effects built into the world (written to the manifest and the README).
-EFFECTS: dict[str, object] = {
+EFFECTS: Effects = {
     "ai_task_effort_multiplier": 0.75,
     "secular_effort_multiplier": 0.95,
     "pr_size_multiplier_ai": 1.3,
@@ -395,6 +421,7 @@ def build_world(
 
     # People.
     used_logins: set[str] = set()
+    ai_draws: dict[str, float] = {}  # login -> the draw that decides whether a seat is used
     people: list[Person] = []
     for team in team_list:
         size = rng.randint(team_size[0], team_size[1])
@@ -432,7 +459,7 @@ def build_world(
                 acceptance_rate=round(rng.uniform(0.26, 0.37), 4),
                 intensity=round(rng.lognormvariate(0.0, 0.35), 4),
             )
-            person._ai_draw = rng.random()  # type: ignore[attr-defined]
+            ai_draws[login] = rng.random()
             people.append(person)
 
     # Movers: one or two people change team mid-history, within their cohort.
@@ -483,13 +510,13 @@ def build_world(
     for team in treatment:
         holders = [p for p in people if p.seat_team == team.name]
         if team.name == special["idle_seat_team"]:
-            k = max(1, round(len(holders) * float(EFFECTS["idle_seat_team_active_share"])))  # type: ignore[arg-type]
-            ranked = sorted(holders, key=lambda p: p._ai_draw)  # type: ignore[attr-defined]
+            k = max(1, round(len(holders) * float(EFFECTS["idle_seat_team_active_share"])))
+            ranked = sorted(holders, key=lambda p: ai_draws[p.login])
             for p in ranked[:k]:
                 p.ai_active = True
         else:
             for p in holders:
-                p.ai_active = p._ai_draw < float(EFFECTS["ai_active_share_of_seat_holders"])  # type: ignore[attr-defined,arg-type]
+                p.ai_active = ai_draws[p.login] < float(EFFECTS["ai_active_share_of_seat_holders"])
 
     return World(
         seed=seed,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ingestion.demo.simulation import PR
+from ingestion.demo.simulation import PR, TeamSimulation
 from ingestion.demo.timeutil import iso_utc
 from ingestion.demo.world import COPILOT_AGENT, DEPENDABOT, ORG, WEB_FLOW, stable_hex, stable_int
 
@@ -14,8 +14,11 @@ GH_API = "https://api.github.com"
 GH_WEB = "https://github.com"
 
 
-class GitHubRender:
-    """Renders a `TeamSimulation`'s state as GitHub REST payloads (mixed into it)."""
+class GitHubRender(TeamSimulation):
+    """Renders a `TeamSimulation`'s state as GitHub REST payloads.
+
+    A subclass of it for the attributes it reads; `engineering.TeamRun` combines the renderers.
+    """
 
     def pr_object(self, pr: PR) -> dict[str, Any]:
         repo = self.team.full_name

@@ -35,7 +35,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ingestion.demo.simulation import PR
+from ingestion.demo.simulation import PR, TeamSimulation
 from ingestion.demo.world import ORG, Person, stable_hex, stable_int
 
 GL_WEB = "https://gitlab.com"
@@ -80,8 +80,11 @@ def _z(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-class GitLabRender:
-    """Renders a `TeamSimulation`'s state as GitLab REST v4 payloads (mixed into it)."""
+class GitLabRender(TeamSimulation):
+    """Renders a `TeamSimulation`'s state as GitLab REST v4 payloads.
+
+    A subclass of it for the attributes it reads; `engineering.TeamRun` combines the renderers.
+    """
 
     # -- identities ------------------------------------------------------------------------
     @property
@@ -123,7 +126,7 @@ class GitLabRender:
         state = "merged" if merged else "closed" if pr.closed is not None else "opened"
         draft = state == "opened" and pr.ready is not None and pr.ready >= self.cut_utc
         author = self.gl_user(self.gl_author_login(pr))
-        reviewers = []
+        reviewers: list[dict[str, Any]] = []
         for _when, reviewer, _state in sorted(pr.reviews, key=lambda r: r[0]):
             if _when < self.cut_utc and reviewer.login not in {r["username"] for r in reviewers}:
                 reviewers.append(self.gl_user(reviewer.login))

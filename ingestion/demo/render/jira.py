@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ingestion.demo.simulation import ISSUE_TYPES, JIRA_SITE, STATUS_CATEGORIES, STATUSES, Epic
+from ingestion.demo.simulation import (
+    ISSUE_TYPES,
+    JIRA_SITE,
+    STATUS_CATEGORIES,
+    STATUSES,
+    Epic,
+    TeamSimulation,
+)
 from ingestion.demo.timeutil import iso_jira
 from ingestion.demo.world import Person, stable_hex, stable_int
 
 
-class JiraRender:
-    """Renders a `TeamSimulation`'s epics and tasks as Jira issues (mixed into it)."""
+class JiraRender(TeamSimulation):
+    """Renders a `TeamSimulation`'s epics and tasks as Jira issues.
+
+    A subclass of it for the attributes it reads; `engineering.TeamRun` combines the renderers.
+    """
 
     def jira_objects(self) -> list[dict[str, Any]]:
         team = self.team

@@ -6,6 +6,7 @@ provides `server`, `query`, `q`, `q_int`, `page`, `send_json` and `send_body`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
 class AiToolRoutes:
     server: DemoServer
+    query: dict[str, list[str]]
+    send_json: Callable[..., None]
 
     # -- Cursor, Claude Code, Anthropic and OpenAI (ingestion/demo/ai_tools.py) ----------
     def ai_tool(self, path: str, body: Any) -> None:

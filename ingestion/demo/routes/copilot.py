@@ -7,8 +7,9 @@ provides `server`, `query`, `q`, `q_int`, `page`, `send_json` and `send_body`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingestion.demo.routes.common import NOT_FOUND, ApiError, parse_time
 
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
 class CopilotRoutes:
     server: DemoServer
+    q: Callable[..., str | None]
+    page: Callable[..., tuple[list[Any], dict[str, str]]]
+    send_json: Callable[..., None]
+    send_body: Callable[..., None]
 
     def copilot(self, rest: list[str]) -> None:
         world = self.server.world

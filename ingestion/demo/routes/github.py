@@ -7,6 +7,7 @@ provides `server`, `query`, `q`, `q_int`, `page`, `send_json` and `send_body`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ingestion.demo.routes.common import NOT_FOUND, ApiError, _date_matches, _public, parse_time
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 
 class GitHubRoutes:
     server: DemoServer
+    q: Callable[..., str | None]
+    page: Callable[..., tuple[list[Any], dict[str, str]]]
+    send_json: Callable[..., None]
+    copilot: Callable[[list[str]], None]
 
     # -- GitHub and Copilot ------------------------------------------------------------
     def github(self, seg: list[str]) -> None:

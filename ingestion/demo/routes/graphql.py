@@ -220,6 +220,7 @@ def graphql_answer(world: DemoWorld, body: Any) -> dict[str, Any]:
                 {"message": text, "extensions": {"code": "variableMismatch"}} for text in problems
             ]
         }
+    assert isinstance(first, int)  # an invalid $first was answered just above
     firsts = {name: int(n) for name, n in _NESTED.findall(query)}
     for name, n in [(field, first), *firsts.items()]:
         if not 1 <= n <= GRAPHQL_MAX_FIRST:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import bisect
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ingestion.demo.routes.common import ApiError, parse_time
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 class JiraRoutes:
     server: DemoServer
+    q: Callable[..., str | None]
+    q_int: Callable[[str, int], int]
+    send_json: Callable[..., None]
 
     # -- Jira ---------------------------------------------------------------------------
     def jira(self, seg: list[str]) -> None:

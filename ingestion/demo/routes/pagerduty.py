@@ -6,6 +6,7 @@ provides `server`, `query`, `q`, `q_int`, `page`, `send_json` and `send_body`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ingestion.demo.routes.common import ApiError, _public, parse_time
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
 
 class PagerDutyRoutes:
     server: DemoServer
+    query: dict[str, list[str]]
+    q: Callable[..., str | None]
+    q_int: Callable[[str, int], int]
+    send_json: Callable[..., None]
 
     # -- PagerDuty -----------------------------------------------------------------------
     def pagerduty(self, seg: list[str]) -> None:
