@@ -4,7 +4,8 @@
     platform with a half-open period [valid_from, valid_to), null meaning the beginning of
     time / open-ended. A repository on one platform gets one open period. A repository on both moved once: to seed `repository_platform_moves`' `to_platform` at its `moved_at`,
     or, without a seed row, to the platform whose repository/project was created later, at
-    that `created_at`. The platform unions keep only the rows of the platform in effect
+    that `created_at` (the later-named platform, gitlab, when neither has one: it then holds
+    the whole history and the other side an empty period ending 1900-01-01). The platform unions keep only the rows of the platform in effect
     (macro platform_in_effect).
 -#}
 with
@@ -93,8 +94,11 @@ final as (
         case
             when platform_repositories.platform = cut_overs.to_platform then cut_overs.moved_at
         end as valid_from,
+        -- no cut-over time known (neither side has a created_at): the destination holds the
+        -- whole history and the other side an empty period, so nothing is counted twice
         case
-            when platform_repositories.platform <> cut_overs.to_platform then cut_overs.moved_at
+            when platform_repositories.platform <> cut_overs.to_platform
+                then coalesce(cut_overs.moved_at, cast('1900-01-01 00:00:00' as timestamp))
         end as valid_to
     from platform_repositories
     left join cut_overs
