@@ -29,7 +29,15 @@ HEADLINES: list[tuple[str, str, str]] = [
 ]
 
 #: headline columns shown with their 90% interval (AI cost is exact: none)
-WITH_INTERVAL = {"net_productivity_gain_usd", "value_of_hours_saved_usd", "hours_saved", "roi"}
+WITH_INTERVAL = {
+    "net_productivity_gain_usd",
+    "value_of_hours_saved_usd",
+    "hours_saved",
+    "roi",
+    # the waterfall's (fct_net_gain_waterfall)
+    "quality_regression_cost_usd",
+    "quality_adjusted_net_gain_usd",
+}
 
 
 def _fmt(value: Any, pattern: str) -> str:
@@ -148,15 +156,17 @@ def read_waterfall(db_path: Path | None, quarter: Any) -> list[dict[str, Any]]:
 
 
 def waterfall_line(row: dict[str, Any]) -> str:
-    """`treatment: net gain 150,000 - quality cost 3,000 = 147,000; realised after leakage
-    120,000` (or why nothing realised is shown)."""
+    """`treatment: net gain 150,000 (90% CI 110,000 to 190,000) - quality cost 3,000 (90% CI
+    900 to 9,000) = 147,000 (90% CI 105,000 to 188,000); realised after leakage 120,000` (or
+    why nothing realised is shown). A figure without an interval (or a certain one) is shown
+    alone."""
     if row["scope_name"] == "control":
         return "control: n/a (no AI tools, nothing to adjust)"
     money = "{:,.0f}"
     text = (
-        f"{row['scope_name']}: net gain {_fmt(row['net_productivity_gain_usd'], money)}"
-        f" - quality cost {_fmt(row['quality_regression_cost_usd'], money)}"
-        f" = {_fmt(row['quality_adjusted_net_gain_usd'], money)}"
+        f"{row['scope_name']}: net gain {format_with_interval(row, 'net_productivity_gain_usd', money)}"
+        f" - quality cost {format_with_interval(row, 'quality_regression_cost_usd', money)}"
+        f" = {format_with_interval(row, 'quality_adjusted_net_gain_usd', money)}"
     )
     if row.get("realised_net_gain_usd") is None:
         return f"{text}; realised after leakage: {row['leakage_status']}"

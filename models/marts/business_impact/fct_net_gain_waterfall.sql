@@ -24,6 +24,16 @@
          var('credit_quality_improvement') is true. Without control teams the control change
          is 0 (is_control_adjusted false). Cohorts and the organisation sum their teams'
          floored costs (one team's improvement never offsets another's regression).
+       - 90% intervals: extra deployments +/- 1.645 standard errors, the variance = the
+         period's count's binomial variance + deployments^2 x the sampling variances of the
+         Day-Zero rate and the control cohort's two rates, each p(1 - p) / its deployments at
+         the pooled rate of the two windows compared (the team's Day-Zero and period weeks;
+         the control's likewise), so a window that is low by chance does not also claim a
+         small variance. The bounds are costed and floored like the estimate (the restore and
+         rework efforts are fixed medians: their own uncertainty is not in the interval);
+         cohorts and the organisation sum their teams' bounds (conservative: the control
+         change is shared). quality_adjusted_net_gain bounds combine the net gain's interval
+         (tasks) and the cost's (deployments), different data, in quadrature, each side apart.
     3. realised_*: the part of the hours saved that became delivered work, from the one
        definition of leakage (int_leakage_team, docs/metrics.md "Leakage": the control-adjusted
        fall in the share of focus hours spent on finished work over the team's impact phase,
@@ -113,11 +123,32 @@ control_baselines as (
         {{ safe_divide('sum(control_weeks.failed_deployments)', 'sum(control_weeks.production_deployments)') }}
             as control_baseline_change_failure_rate,
         {{ safe_divide('sum(control_weeks.rework_deployments)', 'sum(control_weeks.successful_deployments)') }}
-            as control_baseline_rework_rate
+            as control_baseline_rework_rate,
+        sum(control_weeks.production_deployments) as control_baseline_production_deployments,
+        sum(control_weeks.failed_deployments) as control_baseline_failed_deployments,
+        sum(control_weeks.successful_deployments) as control_baseline_successful_deployments,
+        sum(control_weeks.rework_deployments) as control_baseline_rework_deployments
     from treatment_teams
     inner join control_weeks
         on control_weeks.week_start >= treatment_teams.baseline_start_date
         and control_weeks.week_start < treatment_teams.baseline_end_date
+    group by treatment_teams.team_name
+),
+
+team_baseline_counts as (
+    -- the team's own deployments over its baseline window (for the variance of its Day-Zero
+    -- rates)
+    select
+        treatment_teams.team_name,
+        sum(fct_delivery_team_weekly.production_deployments) as baseline_production_deployments,
+        sum(fct_delivery_team_weekly.failed_deployments) as baseline_failed_deployments,
+        sum(fct_delivery_team_weekly.successful_deployments) as baseline_successful_deployments,
+        sum(fct_delivery_team_weekly.rework_deployments) as baseline_rework_deployments
+    from treatment_teams
+    inner join fct_delivery_team_weekly
+        on treatment_teams.team_name = fct_delivery_team_weekly.team_name
+        and fct_delivery_team_weekly.week_start >= treatment_teams.baseline_start_date
+        and fct_delivery_team_weekly.week_start < treatment_teams.baseline_end_date
     group by treatment_teams.team_name
 ),
 
@@ -185,7 +216,11 @@ team_period_counts as (
         {{ safe_divide('sum(control_failed_deployments)', 'sum(control_production_deployments)') }}
             as control_change_failure_rate,
         {{ safe_divide('sum(control_rework_deployments)', 'sum(control_successful_deployments)') }}
-            as control_rework_rate
+            as control_rework_rate,
+        sum(control_production_deployments) as control_production_deployments,
+        sum(control_failed_deployments) as control_failed_deployments,
+        sum(control_successful_deployments) as control_successful_deployments,
+        sum(control_rework_deployments) as control_rework_deployments
     from week_periods
     group by team_name, period_type, period_start
 ),
@@ -242,12 +277,45 @@ team_quality as (
                 then team_period_counts.control_rework_rate - control_baselines.control_baseline_rework_rate
             else 0
         end as control_rework_rate_change,
+        -- the variance of extra = observed - deployments x expected rate, each rate's sampling
+        -- variance p(1 - p) / its deployments at the pooled rate of its two windows (the
+        -- team's Day-Zero and period deployments together; the control cohort's likewise), not
+        -- at each window's own rate, which is most often low exactly when it is low by chance:
+        -- the period's count n p(1 - p), + n^2 x (Day-Zero rate's + the control's two rates')
+        {%- for extra, events, trials in [
+            ('extra_failed_deployments', 'failed_deployments', 'production_deployments'),
+            ('extra_rework_deployments', 'rework_deployments', 'successful_deployments'),
+        ] %}
+            {%- set team_rate = safe_divide(
+                'team_period_counts.' ~ events ~ ' + team_baseline_counts.baseline_' ~ events,
+                'team_period_counts.' ~ trials ~ ' + team_baseline_counts.baseline_' ~ trials) %}
+            {%- set control_rate = safe_divide(
+                'team_period_counts.control_' ~ events ~ ' + control_baselines.control_baseline_' ~ events,
+                'team_period_counts.control_' ~ trials ~ ' + control_baselines.control_baseline_' ~ trials) %}
+            {{ team_rate }} * (1 - {{ team_rate }}) * (
+                team_period_counts.{{ trials }}
+                + team_period_counts.{{ trials }} * team_period_counts.{{ trials }}
+                / nullif(team_baseline_counts.baseline_{{ trials }}, 0)
+            )
+            + case
+                when control_team_count.control_teams > 0
+                    then
+                        {{ control_rate }} * (1 - {{ control_rate }})
+                        * team_period_counts.{{ trials }} * team_period_counts.{{ trials }}
+                        * (
+                            1.0 / nullif(team_period_counts.control_{{ trials }}, 0)
+                            + 1.0 / nullif(control_baselines.control_baseline_{{ trials }}, 0)
+                        )
+                else 0
+            end as {{ extra }}_variance,
+        {%- endfor %}
         restore_effort.restore_effort_hours,
         rework_effort.rework_effort_hours_per_deployment,
         team_period_rates.loaded_hourly_cost_usd
     from team_period_counts
     cross join control_team_count
     left join fct_team_baselines on team_period_counts.team_name = fct_team_baselines.team_name
+    left join team_baseline_counts on team_period_counts.team_name = team_baseline_counts.team_name
     left join control_baselines on team_period_counts.team_name = control_baselines.team_name
     left join restore_effort on team_period_counts.team_name = restore_effort.team_name
     left join rework_effort on team_period_counts.team_name = rework_effort.team_name
@@ -269,25 +337,45 @@ team_extra as (
     from team_quality
 ),
 
+team_extra_bounds as (
+    -- 90% normal-approximation bounds of the extra counts (their variance: team_quality)
+    select
+        *,
+        extra_failed_deployments - 1.645 * sqrt(extra_failed_deployments_variance) as extra_failed_deployments_lower_90,
+        extra_failed_deployments + 1.645 * sqrt(extra_failed_deployments_variance) as extra_failed_deployments_upper_90,
+        extra_rework_deployments - 1.645 * sqrt(extra_rework_deployments_variance) as extra_rework_deployments_lower_90,
+        extra_rework_deployments + 1.645 * sqrt(extra_rework_deployments_variance) as extra_rework_deployments_upper_90
+    from team_extra
+),
+
 team_costs as (
     select
         *,
         extra_failed_deployments * restore_effort_hours * loaded_hourly_cost_usd as failure_cost_signed_usd,
         extra_rework_deployments * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
-            as rework_cost_signed_usd
-    from team_extra
+            as rework_cost_signed_usd,
+        extra_failed_deployments_lower_90 * restore_effort_hours * loaded_hourly_cost_usd
+            as failure_cost_signed_usd_lower_90,
+        extra_failed_deployments_upper_90 * restore_effort_hours * loaded_hourly_cost_usd
+            as failure_cost_signed_usd_upper_90,
+        extra_rework_deployments_lower_90 * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
+            as rework_cost_signed_usd_lower_90,
+        extra_rework_deployments_upper_90 * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
+            as rework_cost_signed_usd_upper_90
+    from team_extra_bounds
 ),
 
 team_quality_costs as (
     select
         *,
-        {%- if credit_improvement %}
-            coalesce(failure_cost_signed_usd, 0) as failure_cost_usd,
-            coalesce(rework_cost_signed_usd, 0) as rework_cost_usd
-        {%- else %}
-            case when failure_cost_signed_usd > 0 then failure_cost_signed_usd else 0 end as failure_cost_usd,
-            case when rework_cost_signed_usd > 0 then rework_cost_signed_usd else 0 end as rework_cost_usd
-        {%- endif %}
+        -- a cost that cannot be computed (no Day-Zero rate, no restore effort) counts 0, and so
+        -- do its bounds; a known cost whose variance is unknown has null bounds
+        {{ quality_cost('failure_cost_signed_usd', '') }} as failure_cost_usd,
+        {{ quality_cost('failure_cost_signed_usd', '_lower_90') }} as failure_cost_usd_lower_90,
+        {{ quality_cost('failure_cost_signed_usd', '_upper_90') }} as failure_cost_usd_upper_90,
+        {{ quality_cost('rework_cost_signed_usd', '') }} as rework_cost_usd,
+        {{ quality_cost('rework_cost_signed_usd', '_lower_90') }} as rework_cost_usd_lower_90,
+        {{ quality_cost('rework_cost_signed_usd', '_upper_90') }} as rework_cost_usd_upper_90
     from team_costs
 ),
 
@@ -335,9 +423,20 @@ team_rows as (
         team_quality_costs.production_deployments,
         team_quality_costs.failed_deployments,
         team_quality_costs.extra_failed_deployments,
+        team_quality_costs.extra_failed_deployments_lower_90,
+        team_quality_costs.extra_failed_deployments_upper_90,
         team_quality_costs.extra_rework_deployments,
         team_quality_costs.failure_cost_usd,
         team_quality_costs.rework_cost_usd,
+        -- no quality row (a control team, a period before the rollout): cost 0, bounds 0
+        case
+            when team_quality_costs.team_name is null then 0
+            else team_quality_costs.failure_cost_usd_lower_90 + team_quality_costs.rework_cost_usd_lower_90
+        end as quality_regression_cost_usd_lower_90,
+        case
+            when team_quality_costs.team_name is null then 0
+            else team_quality_costs.failure_cost_usd_upper_90 + team_quality_costs.rework_cost_usd_upper_90
+        end as quality_regression_cost_usd_upper_90,
         team_leakage.leakage_status,
         team_leakage.reinvestment_rate,
         team_leakage.reinvestment_rate_half_width_90,
@@ -380,9 +479,13 @@ scope_quality as (
         production_deployments,
         failed_deployments,
         extra_failed_deployments,
+        extra_failed_deployments_lower_90,
+        extra_failed_deployments_upper_90,
         extra_rework_deployments,
         failure_cost_usd,
         rework_cost_usd,
+        quality_regression_cost_usd_lower_90,
+        quality_regression_cost_usd_upper_90,
         realised_hours_saved,
         realised_value_usd,
         coalesce(leakage_status, 'no AI rollout') as leakage_status,
@@ -407,9 +510,23 @@ scope_quality as (
             sum(production_deployments) as production_deployments,
             sum(failed_deployments) as failed_deployments,
             sum(extra_failed_deployments) as extra_failed_deployments,
+            -- bounds: the sum of the teams' bounds (conservative: the control change is shared by
+            -- every team), null when a team with a figure has no bound
+            {%- for bound in ['lower_90', 'upper_90'] %}
+                case
+                    when count(extra_failed_deployments) = count(extra_failed_deployments_{{ bound }})
+                        then sum(extra_failed_deployments_{{ bound }})
+                end as extra_failed_deployments_{{ bound }},
+            {%- endfor %}
             sum(extra_rework_deployments) as extra_rework_deployments,
             sum(failure_cost_usd) as failure_cost_usd,
             sum(rework_cost_usd) as rework_cost_usd,
+            {%- for bound in ['lower_90', 'upper_90'] %}
+                case
+                    when count(*) = count(quality_regression_cost_usd_{{ bound }})
+                        then sum(quality_regression_cost_usd_{{ bound }})
+                end as quality_regression_cost_usd_{{ bound }},
+            {%- endfor %}
             sum(realised_hours_saved) as realised_hours_saved,
             sum(realised_value_usd) as realised_value_usd,
             null as leakage_status,
@@ -439,9 +556,13 @@ joined as (
         scope_quality.production_deployments,
         scope_quality.failed_deployments,
         scope_quality.extra_failed_deployments,
+        scope_quality.extra_failed_deployments_lower_90,
+        scope_quality.extra_failed_deployments_upper_90,
         scope_quality.extra_rework_deployments,
         coalesce(scope_quality.failure_cost_usd, 0) as failure_cost_usd,
         coalesce(scope_quality.rework_cost_usd, 0) as rework_cost_usd,
+        scope_quality.quality_regression_cost_usd_lower_90,
+        scope_quality.quality_regression_cost_usd_upper_90,
         scope_quality.teams_leakage_not_measurable,
         case
             when fct_headline_intervals.scope_type = 'team' then scope_quality.leakage_status
@@ -484,13 +605,35 @@ final as (
         cast(coalesce(production_deployments, 0) as bigint) as production_deployments_since_rollout,
         cast(coalesce(failed_deployments, 0) as bigint) as failed_deployments_since_rollout,
         cast(extra_failed_deployments as {{ type_double() }}) as extra_failed_deployments,
+        cast(extra_failed_deployments_lower_90 as {{ type_double() }}) as extra_failed_deployments_lower_90,
+        cast(extra_failed_deployments_upper_90 as {{ type_double() }}) as extra_failed_deployments_upper_90,
         cast(extra_rework_deployments as {{ type_double() }}) as extra_rework_deployments,
         cast(failure_cost_usd as decimal(18, 2)) as failure_cost_usd,
         cast(rework_cost_usd as decimal(18, 2)) as rework_cost_usd,
         cast(failure_cost_usd + rework_cost_usd as decimal(18, 2)) as quality_regression_cost_usd,
+        cast(quality_regression_cost_usd_lower_90 as decimal(18, 2)) as quality_regression_cost_usd_lower_90,
+        cast(quality_regression_cost_usd_upper_90 as decimal(18, 2)) as quality_regression_cost_usd_upper_90,
         {{ 'true' if credit_improvement else 'false' }} as is_quality_improvement_credited,
         cast(net_productivity_gain_usd - (failure_cost_usd + rework_cost_usd) as decimal(18, 2))
             as quality_adjusted_net_gain_usd,
+        -- the net gain's interval (hours from tasks) and the quality cost's (deployment counts)
+        -- come from different data: their half-widths combine in quadrature, each side apart
+        cast(
+            net_productivity_gain_usd - (failure_cost_usd + rework_cost_usd)
+            - sqrt(
+                power(net_productivity_gain_usd - net_productivity_gain_usd_lower_90, 2)
+                + power(quality_regression_cost_usd_upper_90 - (failure_cost_usd + rework_cost_usd), 2)
+            )
+            as decimal(18, 2)
+        ) as quality_adjusted_net_gain_usd_lower_90,
+        cast(
+            net_productivity_gain_usd - (failure_cost_usd + rework_cost_usd)
+            + sqrt(
+                power(net_productivity_gain_usd_upper_90 - net_productivity_gain_usd, 2)
+                + power((failure_cost_usd + rework_cost_usd) - quality_regression_cost_usd_lower_90, 2)
+            )
+            as decimal(18, 2)
+        ) as quality_adjusted_net_gain_usd_upper_90,
 
         ---------- step 3: leakage
         cast(leakage_status as {{ dbt.type_string() }}) as leakage_status,
