@@ -58,10 +58,13 @@ def _world(
     if waterfall:
         con.execute(
             "create table marts.fct_net_gain_waterfall (scope_type varchar, scope_name varchar, "
-            "period_type varchar, extra_failed_deployments double, failure_cost_usd decimal(18, 2))"
+            "period_type varchar, extra_failed_deployments double, "
+            "extra_failed_deployments_lower_90 double, extra_failed_deployments_upper_90 double, "
+            "failure_cost_usd decimal(18, 2))"
         )
         con.executemany(
-            "insert into marts.fct_net_gain_waterfall values (?, ?, ?, ?, ?)", waterfall["rows"]
+            "insert into marts.fct_net_gain_waterfall values (?, ?, ?, ?, ?, ?, ?)",
+            waterfall["rows"],
         )
         con.execute(
             "create table intermediate.int_leakage_team (team_name varchar, reinvestment_rate "
@@ -194,8 +197,12 @@ def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
             },
         },
         "rows": [
-            ("team", "red", "total", 7.0, 1500.0),  # 3 failures short, cost -25%
-            ("team", "red", "quarter", 99.0, 99.0),
+            # 3 failures short (truth 10 inside 1 .. 13), cost -25%
+            ("team", "red", "total", 7.0, 1.0, 13.0, 1500.0),
+            ("team", "red", "quarter", 99.0, 98.0, 100.0, 99.0),
+            # no regression: 0 inside -2 .. 6; a control team (no figure) is left out
+            ("team", "blue", "total", 2.0, -2.0, 6.0, 0.0),
+            ("team", "grey", "total", None, None, None, 0.0),
         ],
         "leakage": [
             ("red", 0.9, 0.2, "measured"),  # share 0.1, truth 0 inside +/- 0.2
@@ -209,8 +216,11 @@ def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
         "team": "red",
         "true_extra_failed": 10,
         "extra_failed": 7.0,
+        "extra_failed_lower": 1.0,
+        "extra_failed_upper": 13.0,
         "true_cost": 2000.0,
         "cost": 1500.0,
+        "no_regression": [{"team": "blue", "extra_failed": 2.0, "lower": -2.0, "upper": 6.0}],
     }
     assert [(x["team"], x["is_leakage_team"], x["true_share"]) for x in result["leakage"]] == [
         ("red", False, 0.0),
@@ -218,9 +228,12 @@ def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
     ]
     assert [x["share"] for x in result["leakage"]] == pytest.approx([0.1, 0.9])
     lines = summarise({1: result})
-    assert lines[-3:] == [
+    assert lines[-4:] == [
         "quality regression team (1 worlds): extra failed deployments, mean error -3.0 "
-        "(true mean 10.0), standard deviation nan; its cost, mean error -25.0%",
+        "(true mean 10.0), standard deviation nan; its cost, mean error -25.0%; 90% interval "
+        "held the truth in 1 of 1",
+        "teams with no quality regression (true 0): extra failed deployments, mean +2.0 over 1 "
+        "team cases; 90% interval held 0 in 1",
         "leakage share, the leakage team (true share 0.5): mean estimate 0.90 over 1 team "
         "cases; 90% interval held the truth in 0; netted ('measured') in 0",
         "leakage share, teams with no idle leakage (true 0): mean estimate 0.10 over 1 team "

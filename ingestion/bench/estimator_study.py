@@ -232,8 +232,10 @@ def _quality_and_leakage(
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The waterfall's two other estimates against the simulation's truth, when the world's
     warehouse has them: the quality-regression team's control-adjusted extra failed
-    deployments and their cost (fct_net_gain_waterfall, the team's whole history) against
-    `true_quality_regression`, and every treatment team's leakage share (1 - reinvestment
+    deployments, with their 90% interval, and their cost (fct_net_gain_waterfall, the team's
+    whole history) against `true_quality_regression`; the other treatment teams' extra failed
+    deployments and intervals (`no_regression`, truth 0); and every treatment team's leakage
+    share (1 - reinvestment
     rate, int_leakage_team: the one estimate, before suppression) with its 90% interval and
     status against `true_leakage` (the leakage team idles half of each saving, the others 0)."""
     tables = {
@@ -246,18 +248,38 @@ def _quality_and_leakage(
     if "marts.fct_net_gain_waterfall" not in tables or "true_quality_regression" not in manifest:
         return None, []
     regression = manifest["true_quality_regression"]
-    row = con.execute(
-        "select extra_failed_deployments, failure_cost_usd from marts.fct_net_gain_waterfall "
-        "where scope_type = 'team' and scope_name = ? and period_type = 'total'",
-        [regression["team"]],
-    ).fetchone()
+    cursor = con.execute(
+        "select * from marts.fct_net_gain_waterfall "
+        "where scope_type = 'team' and period_type = 'total' order by scope_name"
+    )
+    names = [d[0] for d in cursor.description]
+    rows = {row[1]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+    def number(row: dict[str, Any] | None, column: str) -> float | None:
+        value = None if row is None else row.get(column)
+        return None if value is None else float(value)
+
+    row = rows.get(regression["team"])
     true_total = regression["phases"]["total"]
     quality = {
         "team": regression["team"],
         "true_extra_failed": true_total["extra_failed_deployments"],
-        "extra_failed": None if row is None or row[0] is None else float(row[0]),
+        "extra_failed": number(row, "extra_failed_deployments"),
+        "extra_failed_lower": number(row, "extra_failed_deployments_lower_90"),
+        "extra_failed_upper": number(row, "extra_failed_deployments_upper_90"),
         "true_cost": true_total["cost_usd"],
-        "cost": None if row is None or row[1] is None else float(row[1]),
+        "cost": number(row, "failure_cost_usd"),
+        # the teams without a regression (truth: 0 extra failed deployments)
+        "no_regression": [
+            {
+                "team": name,
+                "extra_failed": number(other, "extra_failed_deployments"),
+                "lower": number(other, "extra_failed_deployments_lower_90"),
+                "upper": number(other, "extra_failed_deployments_upper_90"),
+            }
+            for name, other in rows.items()
+            if name != regression["team"] and other.get("extra_failed_deployments") is not None
+        ],
     }
     leakage = []
     truth = manifest["true_leakage"]
@@ -354,13 +376,32 @@ def _summarise_quality_and_leakage(results: dict[int, dict[str, Any]]) -> list[s
             for q in quality
             if q["true_cost"] and q["cost"] is not None
         ]
+        held = [
+            q["extra_failed_lower"] <= q["true_extra_failed"] <= q["extra_failed_upper"]
+            for q in quality
+            if q.get("extra_failed_lower") is not None and q.get("extra_failed_upper") is not None
+        ]
         lines.append(
             f"quality regression team ({len(quality)} worlds): extra failed deployments, mean "
             f"error {statistics.fmean(failed):+.1f} (true mean "
             f"{statistics.fmean(q['true_extra_failed'] for q in quality):.1f}), standard "
             f"deviation {statistics.stdev(failed) if len(failed) > 1 else float('nan'):.1f}; "
-            f"its cost, mean error {statistics.fmean(cost):+.1%}"
+            f"its cost, mean error {statistics.fmean(cost):+.1%}; 90% interval held the truth "
+            f"in {sum(held)} of {len(held)}"
         )
+        others = [
+            x
+            for q in quality
+            for x in q.get("no_regression", [])
+            if x["lower"] is not None and x["upper"] is not None
+        ]
+        if others:
+            lines.append(
+                f"teams with no quality regression (true 0): extra failed deployments, mean "
+                f"{statistics.fmean(x['extra_failed'] for x in others):+.1f} over "
+                f"{len(others)} team cases; 90% interval held 0 in "
+                f"{sum(x['lower'] <= 0 <= x['upper'] for x in others)}"
+            )
     leak = [row for r in results.values() for row in r.get("leakage", [])]
     for label, rows in (
         ("the leakage team (true share 0.5)", [x for x in leak if x["is_leakage_team"]]),
