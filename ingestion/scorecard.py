@@ -37,6 +37,7 @@ WITH_INTERVAL = {
     # the waterfall's (fct_net_gain_waterfall)
     "quality_regression_cost_usd",
     "quality_adjusted_net_gain_usd",
+    "realised_net_gain_usd",
 }
 
 
@@ -170,7 +171,7 @@ def waterfall_line(row: dict[str, Any]) -> str:
     )
     if row.get("realised_net_gain_usd") is None:
         return f"{text}; realised after leakage: {row['leakage_status']}"
-    return f"{text}; realised after leakage {_fmt(row['realised_net_gain_usd'], money)}"
+    return f"{text}; realised after leakage {format_with_interval(row, 'realised_net_gain_usd', money)}"
 
 
 def print_scorecard(db_path: Path | None = None, printer: Printer = print) -> list[dict[str, Any]]:

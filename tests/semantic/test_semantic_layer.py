@@ -204,8 +204,9 @@ def test_saved_query_scorecard_runs_per_cohort(mf) -> None:
 
 
 def test_waterfall_quality_steps_and_their_intervals_equal_the_mart(mf) -> None:
-    """The waterfall's quality cost and quality-adjusted net gain, with their 90% bounds, per
-    cohort and quarter from `mf query` equal marts.fct_net_gain_waterfall row for row."""
+    """The waterfall's quality cost, quality-adjusted and realised net gain, with their 90%
+    bounds, per team and cohort and quarter from `mf query` equal marts.fct_net_gain_waterfall
+    row for row."""
     metrics = [
         "quality_regression_cost",
         "quality_regression_cost_lower_90",
@@ -213,6 +214,9 @@ def test_waterfall_quality_steps_and_their_intervals_equal_the_mart(mf) -> None:
         "quality_adjusted_net_gain",
         "quality_adjusted_net_gain_lower_90",
         "quality_adjusted_net_gain_upper_90",
+        "realised_net_gain",
+        "realised_net_gain_lower_90",
+        "realised_net_gain_upper_90",
     ]
     out = mf.base / "waterfall.csv"
     mf(
@@ -222,7 +226,7 @@ def test_waterfall_quality_steps_and_their_intervals_equal_the_mart(mf) -> None:
         "--group-by",
         "waterfall_scope__scope_name,metric_time__quarter",
         "--where",
-        "{{ Dimension('waterfall_scope__scope_type') }} = 'cohort' "
+        "{{ Dimension('waterfall_scope__scope_type') }} in ('cohort', 'team') "
         "and {{ Dimension('waterfall_scope__period_type') }} = 'quarter'",
         "--csv",
         str(out),
@@ -236,9 +240,10 @@ def test_waterfall_quality_steps_and_their_intervals_equal_the_mart(mf) -> None:
         select scope_name, cast(period_start as varchar), quality_regression_cost_usd,
             quality_regression_cost_usd_lower_90, quality_regression_cost_usd_upper_90,
             quality_adjusted_net_gain_usd, quality_adjusted_net_gain_usd_lower_90,
-            quality_adjusted_net_gain_usd_upper_90
+            quality_adjusted_net_gain_usd_upper_90, realised_net_gain_usd,
+            realised_net_gain_usd_lower_90, realised_net_gain_usd_upper_90
         from marts.fct_net_gain_waterfall
-        where scope_type = 'cohort' and period_type = 'quarter'
+        where scope_type in ('cohort', 'team') and period_type = 'quarter'
         """,
     )
     # the demo's treatment cohort pays for identity's regression, with an interval, somewhere
@@ -246,6 +251,8 @@ def test_waterfall_quality_steps_and_their_intervals_equal_the_mart(mf) -> None:
         name == "treatment" and values[2] is not None and values[2] > values[0]
         for name, _, *values in expected
     )
+    # and teams whose leakage is measured have a realised net gain with its interval
+    assert any(values[7] is not None and values[7] < values[6] for _, _, *values in expected)
     assert set(rows) == {(name, quarter) for name, quarter, *_ in expected}
     for name, quarter, *values in expected:
         row = rows[(name, quarter)]

@@ -43,7 +43,9 @@
        are null: a noisy leakage is not netted. The measured rate clamped to [0, 1]
        (realised_share) is applied to every period's hours and value. realised_net_gain_usd =
        realised value - AI cost - quality cost. A cohort or the organisation is measured only
-       when every team with hours saved in the period is.
+       when every team with hours saved in the period is. Its 90% interval: the value's
+       half-width x the realised share, the rate's (value x its half-width; cohorts add their
+       teams') and the quality cost's, in quadrature.
 -#}
 {%- set credit_improvement = var('credit_quality_improvement') -%}
 with
@@ -464,7 +466,13 @@ team_rows_realised as (
         end as is_leakage_measured,
         case when coalesce(hours_saved, 0) = 0 then 0 else hours_saved * realised_share end as realised_hours_saved,
         case when coalesce(value_of_hours_saved_usd, 0) = 0 then 0 else value_of_hours_saved_usd * realised_share end
-            as realised_value_usd
+            as realised_value_usd,
+        -- the realised value's 90% half-width from the reinvestment rate alone: value x its
+        -- half-width (the value's own uncertainty is added in final)
+        case
+            when coalesce(value_of_hours_saved_usd, 0) = 0 then 0
+            else value_of_hours_saved_usd * reinvestment_rate_half_width_90
+        end as realised_value_rate_half_width_usd
     from team_rows
 ),
 
@@ -488,6 +496,7 @@ scope_quality as (
         quality_regression_cost_usd_upper_90,
         realised_hours_saved,
         realised_value_usd,
+        realised_value_rate_half_width_usd,
         coalesce(leakage_status, 'no AI rollout') as leakage_status,
         reinvestment_rate,
         reinvestment_rate_half_width_90
@@ -529,6 +538,8 @@ scope_quality as (
             {%- endfor %}
             sum(realised_hours_saved) as realised_hours_saved,
             sum(realised_value_usd) as realised_value_usd,
+            -- added, not in quadrature: every team's rate shares the control cohort's change
+            sum(realised_value_rate_half_width_usd) as realised_value_rate_half_width_usd,
             null as leakage_status,
             null as reinvestment_rate,
             null as reinvestment_rate_half_width_90
@@ -573,7 +584,10 @@ joined as (
         scope_quality.reinvestment_rate,
         scope_quality.reinvestment_rate_half_width_90,
         scope_quality.realised_hours_saved,
-        scope_quality.realised_value_usd
+        scope_quality.realised_value_usd,
+        scope_quality.realised_value_rate_half_width_usd,
+        fct_headline_intervals.value_of_hours_saved_usd_lower_90,
+        fct_headline_intervals.value_of_hours_saved_usd_upper_90
     from fct_headline_intervals
     left join scope_quality
         on fct_headline_intervals.scope_type = scope_quality.scope_type
@@ -658,7 +672,40 @@ final as (
                 when hours_saved is not null and teams_leakage_not_measurable = 0
                     then realised_value_usd - ai_total_cost_usd - (failure_cost_usd + rework_cost_usd)
             end as decimal(18, 2)
-        ) as realised_net_gain_usd
+        ) as realised_net_gain_usd,
+        -- its 90% interval: the realised value = value x the realised share, whose half-widths
+        -- (the value's, scaled by the share, and the rate's, realised_value_rate_half_width_usd)
+        -- and the quality cost's combine in quadrature; the AI cost is exact
+        cast(
+            case
+                when hours_saved is not null and teams_leakage_not_measurable = 0
+                    then realised_value_usd - ai_total_cost_usd - (failure_cost_usd + rework_cost_usd)
+                        - sqrt(
+                            power(
+                                coalesce({{ safe_divide('realised_value_usd', 'value_of_hours_saved_usd') }}, 0)
+                                * (value_of_hours_saved_usd - value_of_hours_saved_usd_lower_90),
+                                2
+                            )
+                            + power(realised_value_rate_half_width_usd, 2)
+                            + power(quality_regression_cost_usd_upper_90 - (failure_cost_usd + rework_cost_usd), 2)
+                        )
+            end as decimal(18, 2)
+        ) as realised_net_gain_usd_lower_90,
+        cast(
+            case
+                when hours_saved is not null and teams_leakage_not_measurable = 0
+                    then realised_value_usd - ai_total_cost_usd - (failure_cost_usd + rework_cost_usd)
+                        + sqrt(
+                            power(
+                                coalesce({{ safe_divide('realised_value_usd', 'value_of_hours_saved_usd') }}, 0)
+                                * (value_of_hours_saved_usd_upper_90 - value_of_hours_saved_usd),
+                                2
+                            )
+                            + power(realised_value_rate_half_width_usd, 2)
+                            + power((failure_cost_usd + rework_cost_usd) - quality_regression_cost_usd_lower_90, 2)
+                        )
+            end as decimal(18, 2)
+        ) as realised_net_gain_usd_upper_90
     from joined
 )
 
