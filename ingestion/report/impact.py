@@ -3,6 +3,8 @@ and the net gain waterfall (quality regression cost and leakage)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +19,7 @@ from ingestion.report.charts import (
     layout,
 )
 from ingestion.report.scope import date_range, query, scope_label, span
-from ingestion.report.tables import html_table
+from ingestion.report.tables import html_table, with_interval
 
 COST_TYPES = [
     ("licence_cost_usd", "Licences"),
@@ -133,6 +135,12 @@ def tco_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
     return Chart("chart-tco", fig, caption)
 
 
+def _money(row: Any, column: str) -> str | None:
+    """`column` of a waterfall row in whole USD with its 90% interval (`column`_lower_90 and
+    _upper_90), or None (a dash) when the mart gives no figure."""
+    return with_interval(row[column], row[f"{column}_lower_90"], row[f"{column}_upper_90"], 0)
+
+
 def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
     """The net gain waterfall of the organisation's whole history (marts.fct_net_gain_waterfall,
     org 'all', total) as a chart, and the same steps per team in a table."""
@@ -146,9 +154,20 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
                 cast(value_of_hours_saved_usd as double) as value_of_hours_saved_usd,
                 cast(ai_total_cost_usd as double) as ai_total_cost_usd,
                 cast(net_productivity_gain_usd as double) as net_productivity_gain_usd,
+                cast(net_productivity_gain_usd_lower_90 as double) as net_productivity_gain_usd_lower_90,
+                cast(net_productivity_gain_usd_upper_90 as double) as net_productivity_gain_usd_upper_90,
                 cast(failure_cost_usd as double) as failure_cost_usd,
                 cast(rework_cost_usd as double) as rework_cost_usd,
+                cast(quality_regression_cost_usd as double) as quality_regression_cost_usd,
+                cast(quality_regression_cost_usd_lower_90 as double)
+                    as quality_regression_cost_usd_lower_90,
+                cast(quality_regression_cost_usd_upper_90 as double)
+                    as quality_regression_cost_usd_upper_90,
                 cast(quality_adjusted_net_gain_usd as double) as quality_adjusted_net_gain_usd,
+                cast(quality_adjusted_net_gain_usd_lower_90 as double)
+                    as quality_adjusted_net_gain_usd_lower_90,
+                cast(quality_adjusted_net_gain_usd_upper_90 as double)
+                    as quality_adjusted_net_gain_usd_upper_90,
                 extra_failed_deployments,
                 leakage_status,
                 reinvestment_rate,
@@ -156,6 +175,8 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
                 reinvestment_rate_upper_90,
                 cast(leakage_value_usd as double) as leakage_value_usd,
                 cast(realised_net_gain_usd as double) as realised_net_gain_usd,
+                cast(realised_net_gain_usd_lower_90 as double) as realised_net_gain_usd_lower_90,
+                cast(realised_net_gain_usd_upper_90 as double) as realised_net_gain_usd_upper_90,
                 period_start,
                 period_end
             from marts.fct_net_gain_waterfall
@@ -209,8 +230,23 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
         if not org.empty and pd.isna(org.iloc[0]["realised_net_gain_usd"])
         else "Leakage is netted: every team with hours saved has a reliable measure."
     )
+    figures = (
+        "; ".join(
+            f"{label} {text}"
+            for label, column in (
+                ("net productivity gain", "net_productivity_gain_usd"),
+                ("quality regression cost", "quality_regression_cost_usd"),
+                ("quality-adjusted net gain", "quality_adjusted_net_gain_usd"),
+                ("realised net gain", "realised_net_gain_usd"),
+            )
+            if (text := _money(org.iloc[0], column)) is not None
+        )
+        if not org.empty
+        else ""
+    )
     caption = (
-        "Value of hours saved - AI total cost = net productivity gain; - the control-adjusted "
+        (f"Organisation, USD: {figures}. " if figures else "")
+        + "Value of hours saved - AI total cost = net productivity gain; - the control-adjusted "
         "cost of a quality regression (failed deployments beyond the team's Day-Zero change "
         "failure rate plus the control teams' change, x restore effort hours x loaded rate; the "
         "same for rework deployments; an improvement counts 0) = quality-adjusted net gain; - "
@@ -224,33 +260,36 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
         "waterfall-table",
         [
             "team",
-            "net gain (USD)",
+            "net gain, USD (90% CI)",
             "extra failed deployments",
-            "quality cost (USD)",
-            "quality-adjusted net gain (USD)",
+            "quality cost, USD (90% CI)",
+            "quality-adjusted net gain, USD (90% CI)",
             "reinvestment rate",
             "90% CI lower",
             "90% CI upper",
             "leakage",
-            "realised net gain (USD)",
+            "realised net gain, USD (90% CI)",
         ],
         [
             [
                 r.scope_name,
-                r.net_productivity_gain_usd,
+                _money(r._asdict(), "net_productivity_gain_usd"),
                 r.extra_failed_deployments,
-                r.failure_cost_usd + r.rework_cost_usd,
-                r.quality_adjusted_net_gain_usd,
+                _money(r._asdict(), "quality_regression_cost_usd"),
+                _money(r._asdict(), "quality_adjusted_net_gain_usd"),
                 r.reinvestment_rate,
                 r.reinvestment_rate_lower_90,
                 r.reinvestment_rate_upper_90,
                 r.leakage_status,
-                r.realised_net_gain_usd,
+                _money(r._asdict(), "realised_net_gain_usd"),
             ]
             for r in teams.itertuples()
         ],
-        "The waterfall's steps per team; the reinvestment rate (share of the hours saved that "
-        "became finished work) with its 90% interval, netted only where leakage is 'measured'. "
+        "The waterfall's steps per team, each money figure with its 90% interval (the quality "
+        "cost's from the deployment counts; the net gain's, widened by it; the realised net "
+        "gain's, also by the reinvestment rate's); the reinvestment rate (share of the hours "
+        "saved that became finished work) with its 90% interval, netted only where leakage is "
+        "'measured'. "
         + scope_label("each team", period)
         + " Source: marts.fct_net_gain_waterfall.",
     )

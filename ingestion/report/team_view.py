@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from ingestion.report.scope import query, scope_label
-from ingestion.report.tables import cell, html_table, interval_text
+from ingestion.report.tables import cell, html_table, with_interval
 
 
 def latest_complete_quarter(con: duckdb.DuckDBPyConnection) -> date | None:
@@ -27,12 +27,6 @@ def _quarter_label(quarter: date) -> str:
 def _with_tier(value: object, tier: object, digits: int) -> str:
     text = cell(value, digits)
     return text if tier is None or pd.isna(tier) else f"{text} ({tier})"
-
-
-def _with_ci(value: object, lower: object, upper: object, digits: int) -> str:
-    text = cell(value, digits)
-    interval = interval_text(lower, upper, digits) if value is not None else ""
-    return f"{text} ({interval})" if interval else text
 
 
 def tool_acceptance_by_scope(
@@ -108,10 +102,12 @@ def team_table(con: duckdb.DuckDBPyConnection, quarter: date) -> str:
                 acceptance.get((r.scope_type, r.scope_name), "no AI telemetry"),
                 "n/a (control)"
                 if control
-                else _with_ci(r.hours_saved, r.hours_saved_lower_90, r.hours_saved_upper_90, 0),
+                else with_interval(
+                    r.hours_saved, r.hours_saved_lower_90, r.hours_saved_upper_90, 0
+                ),
                 "n/a (control)"
                 if control
-                else _with_ci(
+                else with_interval(
                     r.net_productivity_gain_usd, r.net_gain_lower_90, r.net_gain_upper_90, 0
                 ),
             ]

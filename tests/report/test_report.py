@@ -87,8 +87,9 @@ def test_the_waterfall_shows_the_marts_steps_and_why_leakage_is_not_netted(
     demo_run: dict[str, object], report: Path
 ) -> None:
     """The waterfall section reads marts.fct_net_gain_waterfall: the organisation's net gain
-    and quality-adjusted net gain are on the chart, every team has a row, and where leakage is
-    not netted the caption says why (the status the mart gives)."""
+    and quality-adjusted net gain are on the chart, with their 90% intervals in its caption,
+    every team has a row whose money figures carry their intervals, and where leakage is not
+    netted the caption says why (the status the mart gives)."""
     import duckdb
 
     page = report.read_text(encoding="utf-8")
@@ -103,13 +104,35 @@ def test_the_waterfall_shows_the_marts_steps_and_why_leakage_is_not_netted(
             "select count(*) from marts.fct_net_gain_waterfall "
             "where scope_type = 'team' and period_type = 'total'"
         ).fetchone()[0]
+        adjusted_low, adjusted_high = con.execute(
+            "select quality_adjusted_net_gain_usd_lower_90, quality_adjusted_net_gain_usd_upper_90 "
+            "from marts.fct_net_gain_waterfall where scope_type = 'org' and period_type = 'total'"
+        ).fetchone()
+        # teams charged an uncertain quality cost (the demo's regression team, identity)
+        charged = con.execute(
+            "select scope_name, quality_regression_cost_usd, quality_regression_cost_usd_lower_90, "
+            "quality_regression_cost_usd_upper_90 from marts.fct_net_gain_waterfall "
+            "where scope_type = 'team' and period_type = 'total' "
+            "and quality_regression_cost_usd_upper_90 > quality_regression_cost_usd_lower_90 "
+            "and quality_regression_cost_usd > 0"
+        ).fetchall()
     finally:
         con.close()
     assert adjusted <= gain
     assert f"{float(gain):,.0f}" in page
     assert f"{float(adjusted):,.0f}" in page
+    assert (
+        f"quality-adjusted net gain {float(adjusted):,.0f} "
+        f"(90% CI {float(adjusted_low):,.0f} to {float(adjusted_high):,.0f})"
+    ) in page
     table = page.split('id="waterfall-table"')[1].split("</table>")[0]
     assert table.count("<tr>") == teams + 1
+    assert charged
+    for name, cost, low, high in charged:
+        row = table.split(f"<td>{name}</td>", 1)[1].split("</tr>", 1)[0]
+        assert (
+            f"<td>{float(cost):,.0f} (90% CI {float(low):,.0f} to {float(high):,.0f})</td>" in row
+        )
     if realised is None:
         assert f"Leakage: {status}, so the realised part is not shown." in page
     else:
