@@ -129,18 +129,58 @@ def _rows(warehouse: Path, sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
 
 
-def _assert_both_platforms_loaded(warehouse: Path) -> None:
-    """Both sources loaded the whole repository (the scenarios' own counts), so every
-    figure below is one platform's share of twice the rows."""
-    loaded = _rows(
-        warehouse,
+#: what both tests read back, by name (each test asserts its own values, counted by hand)
+QUERIES = {
+    "loaded": (
         "select (select count(*) from raw_github.pull_requests), "
         "(select count(*) from raw_gitlab.merge_requests), "
         "(select count(*) from raw_github.deployments), "
         "(select count(*) from raw_gitlab.deployments), "
         "(select count(*) from raw_github.commits), "
-        "(select count(*) from raw_gitlab.commits)",
-    )
+        "(select count(*) from raw_gitlab.commits)"
+    ),
+    "periods": (
+        "select platform, cut_over_source, is_current_platform, valid_from, valid_to "
+        "from intermediate.int_repository_platform_periods order by platform"
+    ),
+    "prs": (
+        "select platform, pull_request_id from intermediate.int_pull_requests_unioned order by 2"
+    ),
+    "lineage": (
+        "select pull_request_id, pull_number from restricted.fct_change_lineage order by 1"
+    ),
+    "children": (
+        "select 'reviews', platform, count(*) from intermediate.int_pull_request_reviews_unioned "
+        "group by all union all "
+        "select 'commits', platform, count(*) from intermediate.int_pull_request_commits_unioned "
+        "group by all order by 1"
+    ),
+    "production": "select deployment_id from intermediate.int_deployments_production order by 1",
+    "weeks": (
+        "select week_start, production_deployments, successful_deployments, failed_deployments "
+        f"from marts.fct_delivery_team_weekly where team_name = '{TEAM}' "
+        "and production_deployments > 0"
+    ),
+    "commits": "select platform, commit_sha from intermediate.int_commits_unioned order by 2",
+    "parents": (
+        "select platform, count(*) from intermediate.int_commit_parents_unioned group by 1"
+    ),
+    "tags": "select platform, tag_name from intermediate.int_tags_unioned order by 2",
+    "links": (
+        "select incident_source, link_method, deployment_id "
+        "from intermediate.int_incidents_joined_to_deployments"
+    ),
+}
+
+
+def _query(warehouse: Path, name: str) -> list[tuple[Any, ...]]:
+    return _rows(warehouse, QUERIES[name])
+
+
+def _assert_both_platforms_loaded(warehouse: Path) -> None:
+    """Both sources loaded the whole repository (the scenarios' own counts), so every
+    figure below is one platform's share of twice the rows."""
+    loaded = _query(warehouse, "loaded")
     assert loaded == [(3, 3, 2, 3, 2, 2)]
 
 
@@ -154,11 +194,7 @@ def test_a_repository_moved_from_gitlab_to_github_is_counted_once(
     )
     _assert_both_platforms_loaded(warehouse)
 
-    periods = _rows(
-        warehouse,
-        "select platform, cut_over_source, is_current_platform, valid_from, valid_to "
-        "from intermediate.int_repository_platform_periods order by platform",
-    )
+    periods = _query(warehouse, "periods")
     assert periods == [
         ("github", "inferred", True, MOVED_AT, None),
         ("gitlab", "inferred", False, None, MOVED_AT),
@@ -166,42 +202,22 @@ def test_a_repository_moved_from_gitlab_to_github_is_counted_once(
 
     # by hand: the three merge requests !10-!12 (opened 2026-02-09 08:00, before the cut-over)
     # are GitLab's, ids negated; GitHub's #10-#12, opened at the same time, are dropped
-    prs = _rows(
-        warehouse,
-        "select platform, pull_request_id from intermediate.int_pull_requests_unioned order by 2",
-    )
+    prs = _query(warehouse, "prs")
     assert prs == [("gitlab", -1012), ("gitlab", -1011), ("gitlab", -1010)]
     # the PR-grain mart lists merged ones: !11 and !12 (!10 is open); 4 if both platforms counted
-    lineage = _rows(
-        warehouse,
-        "select pull_request_id, pull_number from restricted.fct_change_lineage order by 1",
-    )
+    lineage = _query(warehouse, "lineage")
     assert lineage == [(-1012, 12), (-1011, 11)]
     # their children follow them: GitLab's 3 approvals (not GitHub's 2 reviews), 4 MR commits
-    children = _rows(
-        warehouse,
-        "select 'reviews', platform, count(*) from intermediate.int_pull_request_reviews_unioned "
-        "group by all union all "
-        "select 'commits', platform, count(*) from intermediate.int_pull_request_commits_unioned "
-        "group by all order by 1",
-    )
+    children = _query(warehouse, "children")
     assert children == [("commits", "gitlab", 4), ("reviews", "gitlab", 3)]
 
     # deployments, all created 2026-02-10 13:00 (after the cut-over), are GitHub's: 501
     # (success 02-10 13:05) and 502 (success 02-12 13:05), both in the ISO week of 02-09. None
     # failed: GitLab's failed 601 is dropped, and so is its incident issue 7001 (opened 02-11
     # 10:30, in GitHub's period; the GitHub scenario has no incident issues)
-    production = _rows(
-        warehouse,
-        "select deployment_id from intermediate.int_deployments_production order by 1",
-    )
+    production = _query(warehouse, "production")
     assert production == [("501",), ("502",)]
-    weeks = _rows(
-        warehouse,
-        "select week_start, production_deployments, successful_deployments, failed_deployments "
-        f"from marts.fct_delivery_team_weekly where team_name = '{TEAM}' "
-        "and production_deployments > 0",
-    )
+    weeks = _query(warehouse, "weeks")
     assert [(str(w), p, s, f) for w, p, s, f in weeks] == [("2026-02-09", 2, 2, 0)]
     assert _rows(warehouse, "select count(*) from intermediate.int_incident_issues_unioned") == [
         (0,)
@@ -209,20 +225,11 @@ def test_a_repository_moved_from_gitlab_to_github_is_counted_once(
 
     # commits 111.. (02-11) and 222.. (02-12) are on both platforms: kept once, GitHub's;
     # so are their 3 parent edges. Tags v1.0 and v1.1 are GitLab's only: kept
-    commits = _rows(
-        warehouse,
-        "select platform, commit_sha from intermediate.int_commits_unioned order by 2",
-    )
+    commits = _query(warehouse, "commits")
     assert commits == [("github", SHA_1), ("github", SHA_2)]
-    parents = _rows(
-        warehouse,
-        "select platform, count(*) from intermediate.int_commit_parents_unioned group by 1",
-    )
+    parents = _query(warehouse, "parents")
     assert parents == [("github", 3)]
-    tags = _rows(
-        warehouse,
-        "select platform, tag_name from intermediate.int_tags_unioned order by 2",
-    )
+    tags = _query(warehouse, "tags")
     assert tags == [("gitlab", "v1.0"), ("gitlab", "v1.1")]
     # one repository, GitHub's (the current platform) id
     assert _rows(warehouse, "select repository_id from marts.dim_repositories") == [(1296269,)]
@@ -238,68 +245,34 @@ def test_a_repository_moved_from_github_to_gitlab_is_counted_once(
     )
     _assert_both_platforms_loaded(warehouse)
 
-    periods = _rows(
-        warehouse,
-        "select platform, cut_over_source, is_current_platform, valid_from, valid_to "
-        "from intermediate.int_repository_platform_periods order by platform",
-    )
+    periods = _query(warehouse, "periods")
     assert periods == [
         ("github", "inferred", False, None, MOVED_AT),
         ("gitlab", "inferred", True, MOVED_AT, None),
     ]
 
     # by hand: GitHub's pull requests #10-#12 (opened 2026-02-09 08:00, before the cut-over)
-    prs = _rows(
-        warehouse,
-        "select platform, pull_request_id from intermediate.int_pull_requests_unioned order by 2",
-    )
+    prs = _query(warehouse, "prs")
     assert prs == [("github", 1010), ("github", 1011), ("github", 1012)]
-    lineage = _rows(
-        warehouse,
-        "select pull_request_id, pull_number from restricted.fct_change_lineage order by 1",
-    )
+    lineage = _query(warehouse, "lineage")
     assert lineage == [(1011, 11), (1012, 12)]
-    children = _rows(
-        warehouse,
-        "select 'reviews', platform, count(*) from intermediate.int_pull_request_reviews_unioned "
-        "group by all union all "
-        "select 'commits', platform, count(*) from intermediate.int_pull_request_commits_unioned "
-        "group by all order by 1",
-    )
+    children = _query(warehouse, "children")
     assert children == [("commits", "github", 4), ("reviews", "github", 2)]
 
     # deployments (created 2026-02-10 13:00) are GitLab's: production 501 (success 02-10 13:05)
     # and 502 (still running), eu-live 601 (a production tier: failed 02-10 14:00); GitHub's
     # 501 and 502 are dropped. Finished in the week of 02-09: 501 and 601, both failed (601 by
     # its status, 501 by incident issue 7001, opened 02-11 10:30 in GitLab's period)
-    production = _rows(
-        warehouse,
-        "select deployment_id from intermediate.int_deployments_production order by 1",
-    )
+    production = _query(warehouse, "production")
     assert production == [("-501",), ("-502",), ("-601",)]
-    weeks = _rows(
-        warehouse,
-        "select week_start, production_deployments, successful_deployments, failed_deployments "
-        f"from marts.fct_delivery_team_weekly where team_name = '{TEAM}' "
-        "and production_deployments > 0",
-    )
+    weeks = _query(warehouse, "weeks")
     assert [(str(w), p, s, f) for w, p, s, f in weeks] == [("2026-02-09", 2, 1, 2)]
-    links = _rows(
-        warehouse,
-        "select incident_source, link_method, deployment_id "
-        "from intermediate.int_incidents_joined_to_deployments",
-    )
+    links = _query(warehouse, "links")
     assert links == [("gitlab_issue", "attribution_window", "-501")]
 
     # the commits on both platforms, kept once: GitLab's, with their 3 parent edges
-    commits = _rows(
-        warehouse,
-        "select platform, commit_sha from intermediate.int_commits_unioned order by 2",
-    )
+    commits = _query(warehouse, "commits")
     assert commits == [("gitlab", SHA_1), ("gitlab", SHA_2)]
-    parents = _rows(
-        warehouse,
-        "select platform, count(*) from intermediate.int_commit_parents_unioned group by 1",
-    )
+    parents = _query(warehouse, "parents")
     assert parents == [("gitlab", 3)]
     assert _rows(warehouse, "select repository_id from marts.dim_repositories") == [(-42,)]
