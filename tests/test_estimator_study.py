@@ -60,10 +60,12 @@ def _world(
             "create table marts.fct_net_gain_waterfall (scope_type varchar, scope_name varchar, "
             "period_type varchar, extra_failed_deployments double, "
             "extra_failed_deployments_lower_90 double, extra_failed_deployments_upper_90 double, "
-            "failure_cost_usd decimal(18, 2))"
+            "failure_cost_usd decimal(18, 2), ai_total_cost_usd decimal(18, 2), "
+            "realised_net_gain_usd decimal(18, 2), realised_net_gain_usd_lower_90 decimal(18, 2), "
+            "realised_net_gain_usd_upper_90 decimal(18, 2))"
         )
         con.executemany(
-            "insert into marts.fct_net_gain_waterfall values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into marts.fct_net_gain_waterfall values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             waterfall["rows"],
         )
         con.execute(
@@ -173,8 +175,8 @@ def test_the_pooled_and_blended_multipliers_by_hand() -> None:
 def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
     truth = {
         "teams": {
-            "red": {"impact": {"hours": 100.0}, "total": {"hours": 100.0}},
-            "blue": {"impact": {"hours": 100.0}, "total": {"hours": 100.0}},
+            "red": {"impact": {"hours": 100.0}, "total": {"hours": 100.0, "value_usd": 10000.0}},
+            "blue": {"impact": {"hours": 100.0}, "total": {"hours": 100.0, "value_usd": 10000.0}},
         },
         "org": {"impact": {"hours": 200.0}, "total": {"hours": 200.0}},
     }
@@ -197,12 +199,15 @@ def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
             },
         },
         "rows": [
-            # 3 failures short (truth 10 inside 1 .. 13), cost -25%
-            ("team", "red", "total", 7.0, 1.0, 13.0, 1500.0),
-            ("team", "red", "quarter", 99.0, 98.0, 100.0, 99.0),
-            # no regression: 0 inside -2 .. 6; a control team (no figure) is left out
-            ("team", "blue", "total", 2.0, -2.0, 6.0, 0.0),
-            ("team", "grey", "total", None, None, None, 0.0),
+            # 3 failures short (truth 10 inside 1 .. 13), cost -25%; realised net gain 6,500
+            # (5,000 .. 8,000) against 10,000 x (1 - 0) - AI cost 1,000 - true quality 2,000
+            # = 7,000: -7.1%, inside
+            ("team", "red", "total", 7.0, 1.0, 13.0, 1500.0, 1000.0, 6500.0, 5000.0, 8000.0),
+            ("team", "red", "quarter", 99.0, 98.0, 100.0, 99.0, 0.0, None, None, None),
+            # no regression: 0 inside -2 .. 6; leakage not netted (no realised figure); a
+            # control team (no figure) is left out
+            ("team", "blue", "total", 2.0, -2.0, 6.0, 0.0, 1000.0, None, None, None),
+            ("team", "grey", "total", None, None, None, 0.0, 0.0, None, None, None),
         ],
         "leakage": [
             ("red", 0.9, 0.2, "measured"),  # share 0.1, truth 0 inside +/- 0.2
@@ -222,13 +227,16 @@ def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
         "cost": 1500.0,
         "no_regression": [{"team": "blue", "extra_failed": 2.0, "lower": -2.0, "upper": 6.0}],
     }
+    assert result["realised"] == [
+        {"team": "red", "truth": 7000.0, "estimate": 6500.0, "lower": 5000.0, "upper": 8000.0}
+    ]
     assert [(x["team"], x["is_leakage_team"], x["true_share"]) for x in result["leakage"]] == [
         ("red", False, 0.0),
         ("blue", True, 0.5),
     ]
     assert [x["share"] for x in result["leakage"]] == pytest.approx([0.1, 0.9])
     lines = summarise({1: result})
-    assert lines[-4:] == [
+    assert lines[-5:] == [
         "quality regression team (1 worlds): extra failed deployments, mean error -3.0 "
         "(true mean 10.0), standard deviation nan; its cost, mean error -25.0%; 90% interval "
         "held the truth in 1 of 1",
@@ -239,4 +247,6 @@ def test_quality_and_leakage_against_their_truths(tmp_path: Path) -> None:
         "leakage share, teams with no idle leakage (true 0): mean estimate 0.10 over 1 team "
         "cases; 90% interval held the truth in 1; netted ('measured') in 1, of which within "
         "0.25 of the truth 1",
+        "realised net gain, teams whose leakage is netted: 1 team cases; mean error -7.1%; 90% "
+        "interval held the truth in 1",
     ]

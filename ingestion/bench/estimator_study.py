@@ -181,7 +181,7 @@ def compare(folder: Path) -> dict[str, Any]:
                 "from marts.fct_headline_intervals where period_type = 'total'"
             ).fetchall()
         }
-        quality, leakage = _quality_and_leakage(con, truth_of(folder))
+        quality, leakage, realised = _quality_and_leakage(con, truth_of(folder))
     finally:
         con.close()
     alternatives = pooled_alternatives(
@@ -219,6 +219,7 @@ def compare(folder: Path) -> dict[str, Any]:
         "teams": teams,
         "quality": quality,
         "leakage": leakage,
+        "realised": realised,
     }
 
 
@@ -229,7 +230,7 @@ def truth_of(folder: Path) -> dict[str, Any]:
 
 def _quality_and_leakage(
     con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]:
     """The waterfall's two other estimates against the simulation's truth, when the world's
     warehouse has them: the quality-regression team's control-adjusted extra failed
     deployments, with their 90% interval, and their cost (fct_net_gain_waterfall, the team's
@@ -237,7 +238,10 @@ def _quality_and_leakage(
     deployments and intervals (`no_regression`, truth 0); and every treatment team's leakage
     share (1 - reinvestment
     rate, int_leakage_team: the one estimate, before suppression) with its 90% interval and
-    status against `true_leakage` (the leakage team idles half of each saving, the others 0)."""
+    status against `true_leakage` (the leakage team idles half of each saving, the others 0);
+    and, where a team's leakage is netted, its realised net gain and 90% interval (whole
+    history) against the truth: true value saved x (1 - true leakage share) - AI cost (exact)
+    - the true quality cost (the regression team's, 0 for the others)."""
     tables = {
         name
         for (name,) in con.execute(
@@ -246,7 +250,7 @@ def _quality_and_leakage(
         ).fetchall()
     }
     if "marts.fct_net_gain_waterfall" not in tables or "true_quality_regression" not in manifest:
-        return None, []
+        return None, [], []
     regression = manifest["true_quality_regression"]
     cursor = con.execute(
         "select * from marts.fct_net_gain_waterfall "
@@ -299,7 +303,29 @@ def _quality_and_leakage(
                 "status": status,
             }
         )
-    return quality, leakage
+    true_values = {
+        team: phases["total"].get("value_usd")
+        for team, phases in manifest.get("true_hours_saved", {}).get("teams", {}).items()
+    }
+    realised = []
+    for name, row in rows.items():
+        estimate = number(row, "realised_net_gain_usd")
+        true_value = true_values.get(name)
+        if estimate is None or true_value is None or name not in truth["teams"]:
+            continue
+        true_quality = true_total["cost_usd"] if name == regression["team"] else 0.0
+        realised.append(
+            {
+                "team": name,
+                "truth": true_value * (1 - truth["teams"][name]["impact"]["leakage_share"])
+                - (number(row, "ai_total_cost_usd") or 0.0)
+                - true_quality,
+                "estimate": estimate,
+                "lower": number(row, "realised_net_gain_usd_lower_90"),
+                "upper": number(row, "realised_net_gain_usd_upper_90"),
+            }
+        )
+    return quality, leakage, realised
 
 
 def summarise(results: dict[int, dict[str, Any]]) -> list[str]:
@@ -423,6 +449,19 @@ def _summarise_quality_and_leakage(results: dict[int, dict[str, Any]]) -> list[s
                 if measured
                 else ""
             )
+        )
+    realised = [
+        x
+        for r in results.values()
+        for x in r.get("realised", [])
+        if x["truth"] and x["lower"] is not None and x["upper"] is not None
+    ]
+    if realised:
+        lines.append(
+            f"realised net gain, teams whose leakage is netted: {len(realised)} team cases; mean "
+            f"error {statistics.fmean(x['estimate'] / x['truth'] - 1 for x in realised):+.1%}; "
+            f"90% interval held the truth in "
+            f"{sum(x['lower'] <= x['truth'] <= x['upper'] for x in realised)}"
         )
     return lines
 
