@@ -4,12 +4,12 @@ project's deployments, merge requests and lineage reach the same marts as GitHub
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 
 from ingestion.orchestrate import build, ingest
+from tests.sources.files.samples import one_team, write_folder
 from tests.sources.gitlab import scenario
 from tests.support.fake_api import FakeApi
 
@@ -17,30 +17,12 @@ TEAM = "api-team"
 
 
 def _files(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    tables = {
-        "roster": (
-            ["login", "display_name", "role", "team", "valid_from", "valid_to", "is_bot"],
-            [
-                [login, login, "engineer", TEAM, "2025-12-01", "", "false"]
-                for login in ("octo", "mona", "reviewer", "reviewer2", "carol")
-            ],
+    return write_folder(
+        folder,
+        one_team(
+            TEAM, ["octo", "mona", "reviewer", "reviewer2", "carol"], "acme/api", "2026-02-01"
         ),
-        "service_ownership": (
-            ["service", "service_type", "team"],
-            [["acme/api", "repository", TEAM]],
-        ),
-        "ai_rollout": (
-            ["team", "tool", "cohort", "rollout_date"],
-            [[TEAM, "github_copilot", "treatment", "2026-02-01"]],
-        ),
-    }
-    for name, (header, rows) in tables.items():
-        with (folder / f"{name}.csv").open("w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-    return folder
+    )
 
 
 def test_a_gitlab_project_fills_the_delivery_marts(warehouse: Path, tmp_path: Path) -> None:

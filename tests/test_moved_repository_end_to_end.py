@@ -25,7 +25,6 @@ platform_periods_follow_the_seed_row (models/intermediate/platforms/_platforms__
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ import duckdb
 import pytest
 
 from ingestion.orchestrate import build, ingest
+from tests.sources.files.samples import one_team, write_folder
 from tests.sources.github import payloads as github_payloads
 from tests.sources.github import scenario as github
 from tests.sources.gitlab import payloads as gitlab_payloads
@@ -56,31 +56,15 @@ def _quiet(_line: str) -> None:
 
 
 def _files(folder: Path) -> Path:
-    """The drop folder: the people of both scenarios in one team, which owns acme/api."""
-    folder.mkdir(parents=True)
-    tables = {
-        "roster": (
-            ["login", "display_name", "role", "team", "valid_from", "valid_to", "is_bot"],
-            [
-                [login, login, "engineer", TEAM, "2025-12-01", "", "false"]
-                for login in ("octocat", "octo", "mona", "reviewer", "reviewer2", "carol")
-            ],
+    return write_folder(
+        folder,
+        one_team(
+            TEAM,
+            ["octocat", "octo", "mona", "reviewer", "reviewer2", "carol"],
+            "acme/api",
+            "2026-02-01",
         ),
-        "service_ownership": (
-            ["service", "service_type", "team"],
-            [["acme/api", "repository", TEAM]],
-        ),
-        "ai_rollout": (
-            ["team", "tool", "cohort", "rollout_date"],
-            [[TEAM, "github_copilot", "treatment", "2026-02-01"]],
-        ),
-    }
-    for name, (header, rows) in tables.items():
-        with (folder / f"{name}.csv").open("w", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-    return folder
+    )
 
 
 def _serve_creation_dates(api: FakeApi, *, github_created_at: str, gitlab_created_at: str) -> None:

@@ -60,3 +60,15 @@ def write_folder(folder: Path, files: dict[str, str] | None = None) -> Path:
     for name, text in (files or CSV).items():
         (folder / f"{name}.csv").write_text(text)
     return folder
+
+
+def one_team(team: str, logins: list[str], repository: str, rollout_date: str) -> dict[str, str]:
+    """The drop folder of a one-team company (for end-to-end tests of a code host): its
+    engineers on the roster from 2025-12-01, the repository it owns, and its AI rollout
+    (treatment, GitHub Copilot)."""
+    roster = "".join(f"{login},{login},engineer,{team},2025-12-01,,false\n" for login in logins)
+    return {
+        "roster": "login,display_name,role,team,valid_from,valid_to,is_bot\n" + roster,
+        "service_ownership": f"service,service_type,team\n{repository},repository,{team}\n",
+        "ai_rollout": f"team,tool,cohort,rollout_date\n{team},github_copilot,treatment,{rollout_date}\n",
+    }
