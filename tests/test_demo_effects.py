@@ -412,8 +412,8 @@ def test_the_quality_regressions_truth_lies_inside_the_waterfalls_90_percent_int
     """Seed 42's regression team: 13 true extra failed deployments (3,048 USD) lie inside the
     extra deployments' and the quality cost's 90% intervals, and the quality-adjusted net
     gain's interval is the net gain's widened by the cost's uncertainty. (Not every team's
-    interval holds 0 on seed 42: mobile's and search's Day-Zero weeks drew 13 of 49 and 12 of
-    44 failures, against 12.6% in the long run; over seeds 0-19 the intervals of the teams
+    interval holds 0 on seed 42: mobile's and search's Day-Zero windows drew 13 of 51 and 13 of
+    45 failures, against 12.6% in the long run; over seeds 0-19 the intervals of the teams
     without a regression held 0 in 72 of 80 cases, the regression team's truth in 20 of 20,
     `README.md`, Design decisions.)"""
     truth = demo_run["manifest"]["true_quality_regression"]

@@ -10,6 +10,9 @@
     dated on or after R therefore never changes a baseline (tests/dbt/baseline_is_frozen.sql).
     is_verifiable = false when the window has fewer than var('min_baseline_weeks') weeks
     with merged PRs or fewer than var('min_baseline_prs') merged PRs.
+    The failed, successful and rework deployment counts behind change_failure_rate and
+    rework_rate are published beside them, so a consumer that needs a rate's sampling
+    variance (fct_net_gain_waterfall's intervals) reads the same frozen rows as the rate.
 -#}
 with
 
@@ -82,6 +85,9 @@ final as (
         coalesce(delivery.weeks_with_merged_pull_requests, 0) as weeks_with_data,
         coalesce(delivery.engineer_weeks, 0) as engineer_weeks,
         coalesce(delivery.production_deployments, 0) as production_deployments,
+        coalesce(delivery.failed_deployments, 0) as failed_deployments,
+        coalesce(delivery.successful_deployments, 0) as successful_deployments,
+        coalesce(delivery.rework_deployments, 0) as rework_deployments,
         coalesce(delivery.deployed_pull_requests, 0) as deployed_pull_requests,
         coalesce(perception.survey_responses, 0) as survey_responses,
         coalesce(delivery.rostered_members, 0) as rostered_members,
@@ -121,8 +127,8 @@ typed as (
         cast(baseline_start_date as date) as baseline_start_date,
         cast(baseline_end_date as date) as baseline_end_date,
         cast({{ suppress_small_cell('merged_pull_requests', 'rostered_members') }} as bigint) as merged_pull_requests,
-        {%- for column in ['weeks_with_data', 'engineer_weeks', 'production_deployments', 'deployed_pull_requests',
-                          'survey_responses'] %}
+        {%- for column in ['weeks_with_data', 'engineer_weeks', 'production_deployments', 'failed_deployments',
+                          'successful_deployments', 'rework_deployments', 'deployed_pull_requests', 'survey_responses'] %}
             cast({{ column }} as bigint) as {{ column }},
         {%- endfor %}
         cast(rostered_members as bigint) as rostered_members,

@@ -29,7 +29,8 @@
          Day-Zero rate and the control cohort's two rates, each p(1 - p) / its deployments at
          the pooled rate of the two windows compared (the team's Day-Zero and period weeks;
          the control's likewise), so a window that is low by chance does not also claim a
-         small variance. The bounds are costed and floored like the estimate (the restore and
+         small variance. The Day-Zero counts are fct_team_baselines' (failed, successful,
+         rework and production deployments), the same frozen rows as its rates. The bounds are costed and floored like the estimate (the restore and
          rework efforts are fixed medians: their own uncertainty is not in the interval);
          cohorts and the organisation sum their teams' bounds (conservative: the control
          change is shared). quality_adjusted_net_gain bounds combine the net gain's interval
@@ -134,23 +135,6 @@ control_baselines as (
     inner join control_weeks
         on control_weeks.week_start >= treatment_teams.baseline_start_date
         and control_weeks.week_start < treatment_teams.baseline_end_date
-    group by treatment_teams.team_name
-),
-
-team_baseline_counts as (
-    -- the team's own deployments over its baseline window (for the variance of its Day-Zero
-    -- rates)
-    select
-        treatment_teams.team_name,
-        sum(fct_delivery_team_weekly.production_deployments) as baseline_production_deployments,
-        sum(fct_delivery_team_weekly.failed_deployments) as baseline_failed_deployments,
-        sum(fct_delivery_team_weekly.successful_deployments) as baseline_successful_deployments,
-        sum(fct_delivery_team_weekly.rework_deployments) as baseline_rework_deployments
-    from treatment_teams
-    inner join fct_delivery_team_weekly
-        on treatment_teams.team_name = fct_delivery_team_weekly.team_name
-        and fct_delivery_team_weekly.week_start >= treatment_teams.baseline_start_date
-        and fct_delivery_team_weekly.week_start < treatment_teams.baseline_end_date
     group by treatment_teams.team_name
 ),
 
@@ -289,15 +273,15 @@ team_quality as (
             ('extra_rework_deployments', 'rework_deployments', 'successful_deployments'),
         ] %}
             {%- set team_rate = safe_divide(
-                'team_period_counts.' ~ events ~ ' + team_baseline_counts.baseline_' ~ events,
-                'team_period_counts.' ~ trials ~ ' + team_baseline_counts.baseline_' ~ trials) %}
+                'team_period_counts.' ~ events ~ ' + fct_team_baselines.' ~ events,
+                'team_period_counts.' ~ trials ~ ' + fct_team_baselines.' ~ trials) %}
             {%- set control_rate = safe_divide(
                 'team_period_counts.control_' ~ events ~ ' + control_baselines.control_baseline_' ~ events,
                 'team_period_counts.control_' ~ trials ~ ' + control_baselines.control_baseline_' ~ trials) %}
             {{ team_rate }} * (1 - {{ team_rate }}) * (
                 team_period_counts.{{ trials }}
                 + team_period_counts.{{ trials }} * team_period_counts.{{ trials }}
-                / nullif(team_baseline_counts.baseline_{{ trials }}, 0)
+                / nullif(fct_team_baselines.{{ trials }}, 0)
             )
             + case
                 when control_team_count.control_teams > 0
@@ -317,7 +301,6 @@ team_quality as (
     from team_period_counts
     cross join control_team_count
     left join fct_team_baselines on team_period_counts.team_name = fct_team_baselines.team_name
-    left join team_baseline_counts on team_period_counts.team_name = team_baseline_counts.team_name
     left join control_baselines on team_period_counts.team_name = control_baselines.team_name
     left join restore_effort on team_period_counts.team_name = restore_effort.team_name
     left join rework_effort on team_period_counts.team_name = rework_effort.team_name
