@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from ingestion.common import intervals
 from ingestion.common.config import warehouse_path
 
 Printer = Callable[[str], None]
@@ -55,17 +56,20 @@ NOT_FOR_CONTROL = {"net_productivity_gain_usd", "value_of_hours_saved_usd", "hou
 
 
 def format_with_interval(row: dict[str, Any], column: str, pattern: str) -> str:
-    """`304,649 (90% CI 226,777 to 415,253)`: the figure and its 90% interval when the row
-    has both bounds, else the figure alone; "n/a" for a figure a control scope cannot have."""
+    """`304,649 (90% CI 226,777 to 415,253)`: the figure and its 90% interval by the one rule
+    of ingestion.common.intervals (shared with the HTML report); "n/a" for a figure a control
+    scope cannot have."""
     if column in NOT_FOR_CONTROL and row.get("cohort") == "control":
         return "n/a (control)"
     text = _fmt(row.get(column), pattern)
-    lower, upper = row.get(f"{column}_lower_90"), row.get(f"{column}_upper_90")
-    if column not in WITH_INTERVAL or row.get(column) is None or lower is None or upper is None:
+    if column not in WITH_INTERVAL or row.get(column) is None:
         return text
-    if lower == upper:  # nothing uncertain (e.g. no AI-assisted work): no interval to show
-        return text
-    return f"{text} (90% CI {_fmt(lower, pattern)} to {_fmt(upper, pattern)})"
+    return intervals.with_interval(
+        text,
+        row.get(f"{column}_lower_90"),
+        row.get(f"{column}_upper_90"),
+        lambda bound: _fmt(bound, pattern),
+    )
 
 
 def quarter_end(quarter_start: date) -> date:

@@ -4,18 +4,13 @@ and how an interval is stated."""
 from __future__ import annotations
 
 import html
-import math
 import numbers
 from datetime import date
 
 import pandas as pd
 
-
-def is_missing(value: object) -> bool:
-    """None, pandas' NA/NaT or a float NaN: a figure the marts do not give (or suppress)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+from ingestion.common import intervals
+from ingestion.common.intervals import is_missing
 
 
 def cell(value: object, digits: int = 2) -> str:
@@ -46,16 +41,16 @@ def html_table(
 
 
 def interval_text(lower: object, upper: object, digits: int) -> str:
-    if is_missing(lower) or is_missing(upper):
-        return ""
-    return f"90% CI {cell(lower, digits)} to {cell(upper, digits)}"
+    """`90% CI 1,000 to 1,500` by the one rule of ingestion.common.intervals (empty without
+    both bounds or when they are equal)."""
+    return intervals.interval_phrase(lower, upper, lambda bound: cell(bound, digits))
 
 
 def with_interval(value: object, lower: object, upper: object, digits: int) -> str | None:
-    """A table cell `1,234 (90% CI 1,000 to 1,500)`: the figure alone without both bounds or
-    when they are equal (nothing uncertain, e.g. no quality cost), and None (html_table's
-    dash) without a figure, so the dash is never escaped twice."""
+    """A table cell `1,234 (90% CI 1,000 to 1,500)` (ingestion.common.intervals' rule), and
+    None (html_table's dash) without a figure, so the dash is never escaped twice."""
     if is_missing(value):
         return None
-    interval = "" if lower == upper else interval_text(lower, upper, digits)
-    return f"{cell(value, digits)} ({interval})" if interval else cell(value, digits)
+    return intervals.with_interval(
+        cell(value, digits), lower, upper, lambda bound: cell(bound, digits)
+    )
