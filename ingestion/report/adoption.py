@@ -11,12 +11,10 @@ from ingestion.report.charts import (
     TOOL_COLOURS,
     Chart,
     baseline_text,
-    draw_baselines,
-    empty_note,
     epoch_ms,
-    layout,
+    finish_time_series,
 )
-from ingestion.report.scope import date_range, query, scope_label, span
+from ingestion.report.scope import query, scope_label
 from ingestion.report.tables import html_table
 
 
@@ -80,14 +78,14 @@ def tool_acceptance_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame)
                     yanchor="top",
                     font={"color": colour, "size": 11},
                 )
-    draw_baselines(fig, windows)
-    fig.update_yaxes(rangemode="tozero")
-    empty_note(fig, frame)
-    period = span(frame["week_start"], "ISO week")
-    layout(
+    period = finish_time_series(
         fig,
-        "AI suggestion acceptance by tool, organisation, per ISO week "
-        f"({date_range(frame['week_start'], 'ISO week')})",
+        frame,
+        "week_start",
+        "ISO week",
+        "AI suggestion acceptance by tool, organisation, per ISO week",
+        windows,
+        yaxes={"rangemode": "tozero"},
     )
     definitions = "; ".join(
         f"{tool}: {definition}"

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from ingestion.report.scope import query
+from ingestion.report.scope import date_range, query, span
 
 COHORT_COLOURS = {"treatment": "#1f77b4", "control": "#ff7f0e", "unassigned": "#7f7f7f"}
 TOOL_COLOURS = ["#6a3d9a", "#e31a1c", "#33a02c", "#b15928", "#1f78b4"]
@@ -142,6 +142,32 @@ def draw_rollouts(fig: go.Figure, teams: pd.DataFrame) -> None:
             row=1,
             col=1,
         )
+
+
+def finish_time_series(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    date_column: str,
+    unit: str,
+    title: str,
+    windows: pd.DataFrame,
+    *,
+    teams: pd.DataFrame | None = None,
+    yaxes: dict[str, Any] | None = None,
+    height: int = 420,
+) -> str:
+    """A time series' last steps, in one order for every chart: the baseline bands (and the
+    rollout lines when `teams` is given), the y axes, the note for no data and the layout,
+    titled `title (first to last period)`. Returns the period for the caption (scope.span)."""
+    draw_baselines(fig, windows)
+    if teams is not None:
+        draw_rollouts(fig, teams)
+    if yaxes:
+        fig.update_yaxes(**yaxes)
+    empty_note(fig, frame)
+    period = span(frame[date_column], unit)
+    layout(fig, f"{title} ({date_range(frame[date_column], unit)})", height=height)
+    return period
 
 
 def baseline_text(windows: pd.DataFrame) -> str:

@@ -14,13 +14,12 @@ from ingestion.report.charts import (
     Chart,
     baseline_text,
     cohort_line,
-    draw_baselines,
-    draw_rollouts,
     empty_note,
+    finish_time_series,
     layout,
     rollout_text,
 )
-from ingestion.report.scope import date_range, query, scope_label, span
+from ingestion.report.scope import query, scope_label
 from ingestion.report.tables import html_table
 
 DORA_PANELS = [
@@ -78,15 +77,15 @@ def dora_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame, teams: pd.
             row=row,
             col=col,
         )
-    draw_baselines(fig, windows)
-    draw_rollouts(fig, teams)
-    fig.update_yaxes(rangemode="tozero")
-    empty_note(fig, org)
-    period = span(org["month_start"], "calendar month")
-    layout(
+    period = finish_time_series(
         fig,
-        "DORA metrics per team and organisation, per month "
-        f"({date_range(org['month_start'], 'calendar month')})",
+        org,
+        "month_start",
+        "calendar month",
+        "DORA metrics per team and organisation, per month",
+        windows,
+        teams=teams,
+        yaxes={"rangemode": "tozero"},
         height=640,
     )
     caption = (
@@ -127,15 +126,15 @@ def ai_share_chart(
         row=1,
         col=1,
     )
-    draw_baselines(fig, windows)
-    draw_rollouts(fig, teams)
-    fig.update_yaxes(rangemode="tozero", title_text="share, 0-1")
-    empty_note(fig, frame)
-    period = span(frame["week_start"], "ISO week")
-    layout(
+    period = finish_time_series(
         fig,
-        "AI-assisted share of merged changes, organisation, per ISO week "
-        f"({date_range(frame['week_start'], 'ISO week')})",
+        frame,
+        "week_start",
+        "ISO week",
+        "AI-assisted share of merged changes, organisation, per ISO week",
+        windows,
+        teams=teams,
+        yaxes={"rangemode": "tozero", "title_text": "share, 0-1"},
     )
     caption = (
         f"{scope_label('organisation (PRs by their author team at creation; bots excluded)', period)} "

@@ -13,12 +13,12 @@ from plotly.subplots import make_subplots
 from ingestion.report.charts import (
     Chart,
     baseline_text,
-    draw_baselines,
     empty_note,
     epoch_ms,
+    finish_time_series,
     layout,
 )
-from ingestion.report.scope import date_range, query, scope_label, span
+from ingestion.report.scope import query, scope_label
 from ingestion.report.tables import html_table, with_interval
 
 COST_TYPES = [
@@ -81,14 +81,14 @@ def net_gain_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Cha
             font={"color": "#2ca02c"},
         )
     fig.add_hline(y=0, line={"color": "#444444", "width": 1})
-    draw_baselines(fig, windows)
-    fig.update_yaxes(title_text="USD")
-    empty_note(fig, frame)
-    period = span(frame["month_start"], "calendar month")
-    layout(
+    period = finish_time_series(
         fig,
-        "Net productivity gain, organisation, per month and cumulative, USD "
-        f"({date_range(frame['month_start'], 'calendar month')})",
+        frame,
+        "month_start",
+        "calendar month",
+        "Net productivity gain, organisation, per month and cumulative, USD",
+        windows,
+        yaxes={"title_text": "USD"},
     )
     caption = (
         f"{scope_label('organisation', period)} Net productivity gain = value of hours saved - AI "
@@ -115,14 +115,14 @@ def tco_chart(con: duckdb.DuckDBPyConnection, windows: pd.DataFrame) -> Chart:
     for column, label in COST_TYPES:
         fig.add_trace(go.Bar(x=frame["month_start"], y=frame[column], name=label), row=1, col=1)
     fig.update_layout(barmode="stack")
-    draw_baselines(fig, windows)
-    fig.update_yaxes(title_text="USD")
-    empty_note(fig, frame)
-    period = span(frame["month_start"], "calendar month")
-    layout(
+    period = finish_time_series(
         fig,
-        "AI total cost of ownership by cost type, organisation, per month, USD "
-        f"({date_range(frame['month_start'], 'calendar month')})",
+        frame,
+        "month_start",
+        "calendar month",
+        "AI total cost of ownership by cost type, organisation, per month, USD",
+        windows,
+        yaxes={"title_text": "USD"},
     )
     caption = (
         f"{scope_label('organisation, every team allocation stacked by cost type', period)} AI total cost = "
