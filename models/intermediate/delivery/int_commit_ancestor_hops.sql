@@ -1,12 +1,13 @@
 {#-
     Precomputed ancestry for the commit -> deployment walk (int_commits_joined_to_deployments):
-    one row per commit, ancestor and path length in edges (hops, 1 to var('commit_walk_stride')),
+    one row per commit, ancestor and path length in edges (hops, 1 to the stride,
+    macro commit_walk_stride: var('commit_walk_stride'), else 4 on DuckDB and 16 on Spark),
     with path_floor_at, the latest walk floor a path of that length can pass: over every path
     of exactly `hops` edges from the commit to the ancestor, the largest of (the oldest
     committed_at of the commits the path enters). A walk whose floor is at or before it
     reaches the ancestor in that many steps.
 
-    Built by joining the edge list to itself var('commit_walk_stride') - 1 times (no
+    Built by joining the edge list to itself stride - 1 times (no
     recursion); each length is grouped to one row per pair, so merges do not multiply paths.
     The walk then moves `stride` edges per recursion step and reads the shorter lengths
     once at the end: the recursion runs about depth / stride times instead of depth times
@@ -14,7 +15,7 @@
     the stride, and a new edge can add paths of any of its lengths.
 -#}
 
-{%- set stride = var('commit_walk_stride') | int -%}
+{%- set stride = commit_walk_stride() -%}
 
 with
 
