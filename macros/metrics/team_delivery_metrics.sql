@@ -371,7 +371,7 @@ review_queue as (
     -- is still waiting at the end of: joined in that order, the periods are matched on the
     -- scope before the times are compared (matching the periods on the times alone and the
     -- team afterwards paired every team's periods with every team's waiting PRs: 7.2M pairs
-    -- for 36k rows, 17 of fct_delivery_team_weekly's 21 s at full bench size)
+    -- for 36k rows at full bench size, most of fct_delivery_team_weekly's time)
     select
         spine.scope_type,
         spine.scope_name,
