@@ -9,8 +9,12 @@
       the stride (edges x stride rows, rebuilt every run). Full bench size, 2026-12-06, the
       two models built alone: stride 16 took 14.8 s + 8.7 s (9.3M ancestry rows), 8 took
       6.3 s + 8.1 s, 4 took 3.1 s + 5.9 s (2.0M rows), 2 took 2.0 s + 5.9 s; the same
-      472,110 commit links every time. 4 keeps 4 x commit_walk_max_steps (90) = 360 edges of
-      depth (the demo needs 179).
+      472,110 commit links every time.
+    The walk's depth bound is in edges, the same on every engine: commit_walk_max_steps()
+    = var('commit_walk_max_steps') when set, else var('commit_walk_max_depth') (1,440 edges)
+    / the stride: 90 steps of 16 on Spark, 360 steps of 4 on DuckDB. (A fixed 90 steps cut
+    DuckDB's depth to 360 edges, and a tag deployment, which walks without a floor, needed
+    more on the mixed-delivery demo.)
 -#}
 {% macro commit_walk_stride() %}
     {%- set configured = var('commit_walk_stride', none) -%}
@@ -26,4 +30,14 @@
 
 {% macro spark__commit_walk_stride() %}
     {{- return(16) -}}
+{% endmacro %}
+
+{% macro commit_walk_max_steps() %}
+    {%- set configured = var('commit_walk_max_steps', none) -%}
+    {%- if configured is not none -%}
+        {{- return(configured | int) -}}
+    {%- endif -%}
+    {%- set depth = var('commit_walk_max_depth') | int -%}
+    {%- set stride = commit_walk_stride() -%}
+    {{- return(((depth + stride - 1) // stride) | int) -}}
 {% endmacro %}

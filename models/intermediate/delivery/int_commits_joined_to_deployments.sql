@@ -17,7 +17,8 @@
     each step once at the end. So the recursion runs about depth / stride steps (the demo:
     179 edges, 45 steps on DuckDB, 12 on Spark): Spark runs one job per step, and needs
     `union all` in a recursive CTE (paths are deduplicated afterwards). The recursion stops
-    at var('commit_walk_max_steps') steps, and the model fails naming the var when a walk
+    at commit_walk_max_steps() steps (var('commit_walk_max_depth') edges / the stride), and
+    the model fails naming the var when a walk
     got that deep (rather than silently leaving older commits unassigned).
 
     The walk reads materialised tables only: evaluated over the staging views inside the
@@ -71,7 +72,7 @@ walk_starts as (
 ),
 
 {%- set stride = commit_walk_stride() %}
-{%- set max_steps = var('commit_walk_max_steps') | int %}
+{%- set max_steps = commit_walk_max_steps() %}
 
 ancestry as (
     select * from {{ ref('int_commit_ancestor_hops') }}
@@ -211,8 +212,8 @@ final as (
     {% endif %}
     {{ 'and' if is_incremental() else 'where' }} {{ fail_when(
         'coalesce(walk_depth.deepest_step, 0) >= ' ~ max_steps,
-        'int_commits_joined_to_deployments: a walk reached var(commit_walk_max_steps) = ' ~ max_steps
-        ~ ' steps of ' ~ stride ~ ' edges; raise it (dbt_project.yml)'
+        'int_commits_joined_to_deployments: a walk reached ' ~ max_steps ~ ' steps of ' ~ stride
+        ~ ' edges; raise var(commit_walk_max_depth) (dbt_project.yml; or set commit_walk_max_steps)'
     ) }}
 )
 
