@@ -18,10 +18,21 @@
 -#}
 {% macro commit_walk_stride() %}
     {%- set configured = var('commit_walk_stride', none) -%}
-    {%- if configured is not none -%}
-        {{- return(configured | int) -}}
+    {%- if configured is none -%}
+        {{- return(adapter.dispatch('commit_walk_stride')()) -}}
     {%- endif -%}
-    {{- return(adapter.dispatch('commit_walk_stride')()) -}}
+    {{- return(_commit_walk_positive('commit_walk_stride', configured)) -}}
+{% endmacro %}
+
+{#- A var of the walk as a whole number >= 1, or a compile error naming it (0 would leave the
+    walk without ancestry, a negative or non-number stride without a SQL that runs). -#}
+{% macro _commit_walk_positive(name, value) %}
+    {%- set number = value | int(-1) -%}
+    {%- if number < 1 or (value | string) != (number | string) -%}
+        {{- exceptions.raise_compiler_error(
+            'var(' ~ name ~ ') must be a whole number of at least 1, got ' ~ value) -}}
+    {%- endif -%}
+    {{- return(number) -}}
 {% endmacro %}
 
 {% macro default__commit_walk_stride() %}
@@ -35,9 +46,9 @@
 {% macro commit_walk_max_steps() %}
     {%- set configured = var('commit_walk_max_steps', none) -%}
     {%- if configured is not none -%}
-        {{- return(configured | int) -}}
+        {{- return(_commit_walk_positive('commit_walk_max_steps', configured)) -}}
     {%- endif -%}
-    {%- set depth = var('commit_walk_max_depth') | int -%}
+    {%- set depth = _commit_walk_positive('commit_walk_max_depth', var('commit_walk_max_depth')) -%}
     {%- set stride = commit_walk_stride() -%}
     {{- return(((depth + stride - 1) // stride) | int) -}}
 {% endmacro %}

@@ -18,8 +18,8 @@
     179 edges, 45 steps on DuckDB, 12 on Spark): Spark runs one job per step, and needs
     `union all` in a recursive CTE (paths are deduplicated afterwards). The recursion stops
     at commit_walk_max_steps() steps (var('commit_walk_max_depth') edges / the stride), and
-    the model fails naming the var when a walk
-    got that deep (rather than silently leaving older commits unassigned).
+    the model fails naming the var when a walk got that deep (rather than silently leaving
+    older commits unassigned).
 
     The walk reads materialised tables only: evaluated over the staging views inside the
     recursion, DuckDB with several threads returned a partial walk about one run in 25.

@@ -27,10 +27,12 @@
        - 90% intervals: extra deployments +/- 1.645 standard errors, the variance = the
          period's count's binomial variance + deployments^2 x the sampling variances of the
          Day-Zero rate and the control cohort's two rates, each p(1 - p) / its deployments at
-         the pooled rate of the two windows compared (the team's Day-Zero and period weeks;
-         the control's likewise), so a window that is low by chance does not also claim a
-         small variance. The Day-Zero counts are fct_team_baselines' (failed, successful,
-         rework and production deployments), the same frozen rows as its rates. The bounds are costed and floored like the estimate (the restore and
+         the pooled rate of the two windows compared (the team's Day-Zero window, whose
+         counts are fct_team_baselines' failed, successful, rework and production
+         deployments, the same frozen rows as its rates, and the period's weeks; the
+         control's Day-Zero and period weeks likewise), so a window that is low by chance
+         does not also claim a small variance. The bounds are costed and floored like the
+         estimate (the restore and
          rework efforts are fixed medians: their own uncertainty is not in the interval);
          cohorts and the organisation sum their teams' bounds (conservative: the control
          change is shared). quality_adjusted_net_gain bounds combine the net gain's interval
