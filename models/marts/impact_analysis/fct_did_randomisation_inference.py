@@ -600,56 +600,64 @@ def _observed_details(estimator: Estimator, y: np.ndarray) -> dict[str, object]:
         base = np.where(
             estimator.base_count > 0, (filled @ estimator.window.T) / estimator.base_count, np.nan
         )
+    # (n, C, T): team i enters cell (c, t) as a treated team (its cohort is c and it has
+    # both pieces), or as a comparison team; a team is never both in one cell
+    in_treated = valid & (labels[:, None, None] == np.arange(n_cohorts)[None, :, None])
+    in_comparison = valid & estimator.is_comparison[labels]
+    is_control = labels == n_cohorts  # (n,) never treated
+    # each treated team-week's own pre-rollout mean (valid implies a base)
+    base_terms = np.where(in_treated, np.nan_to_num(base)[:, :, None], 0.0)
+    no_cells = {
+        "treated_team_weeks": 0,
+        "treated_teams": 0,
+        "control_teams": 0,
+        "not_yet_treated_teams": 0,
+        "rollout_cohorts": 0,
+    }
 
     def summary(selected: np.ndarray) -> dict[str, object]:
         """selected: (C, T) cells (defined ones only count)."""
         cell = selected & defined
         total = float(weights[cell].sum())
-        treated_teams: set[int] = set()
-        control_teams: set[int] = set()
-        not_yet: set[int] = set()
-        base_sum = 0.0
-        for c, t in zip(*np.nonzero(cell), strict=True):
-            for i in range(len(panel.teams)):
-                if not valid[i, c, t]:
-                    continue
-                if labels[i] == c:
-                    treated_teams.add(i)
-                    base_sum += float(base[i, c])
-                elif estimator.is_comparison[labels[i], c, t]:
-                    (control_teams if labels[i] == n_cohorts else not_yet).add(i)
         if total == 0:
-            return {
-                "treated_team_weeks": 0,
-                "treated_teams": 0,
-                "control_teams": 0,
-                "not_yet_treated_teams": 0,
-                "rollout_cohorts": 0,
-            }
+            return dict(no_cells)
+        treated_teams = in_treated[:, cell].any(axis=1)  # (n,)
+        comparison_teams = in_comparison[:, cell].any(axis=1)
         return {
             "treated_team_weeks": int(total),
-            "treated_teams": len(treated_teams),
-            "control_teams": len(control_teams),
-            "not_yet_treated_teams": len(not_yet),
+            "treated_teams": int(treated_teams.sum()),
+            "control_teams": int((comparison_teams & is_control).sum()),
+            "not_yet_treated_teams": int((comparison_teams & ~is_control).sum()),
             "rollout_cohorts": int(np.unique(np.nonzero(cell)[0]).size),
             "treated_change": float((treated[cell] * weights[cell]).sum() / total),
             "comparison_change": float((comparison[cell] * weights[cell]).sum() / total),
-            "treated_pre_rollout_mean": base_sum / total,
+            "treated_pre_rollout_mean": float(base_terms[:, cell].sum()) / total,
         }
 
     aggregate = summary(estimator.k >= s.impact_from_week)
     event_weeks = {e: summary(estimator.k == e) for e in estimator.event_weeks}
+    # one group-time row per cell that enters an estimate: the same figures as summary()
+    # of that cell alone, for every cell at once
+    used = defined & (estimator.k >= -s.baseline_weeks)
+    cell_treated = in_treated.sum(axis=0)  # (C, T)
+    cell_control = (in_comparison & is_control[:, None, None]).sum(axis=0)
+    cell_not_yet = (in_comparison & ~is_control[:, None, None]).sum(axis=0)
+    cell_base = base_terms.sum(axis=0)
     group_time: list[dict[str, object]] = []
-    used = defined & (estimator.k >= -s.baseline_weeks)  # cells that enter an estimate
     for c, t in zip(*np.nonzero(used), strict=True):
         cohort_week, week = int(estimator.cohorts[c]), int(panel.weeks[t])
-        single = np.zeros_like(defined)
-        single[c, t] = True
-        counts = summary(single)
+        weight = float(weights[c, t])  # > 0: a defined cell has a treated team-week
         in_aggregate = int(estimator.k[c, t]) >= s.impact_from_week
         group_time.append(
             {
-                **counts,
+                "treated_team_weeks": int(weight),
+                "treated_teams": int(cell_treated[c, t]),
+                "control_teams": int(cell_control[c, t]),
+                "not_yet_treated_teams": int(cell_not_yet[c, t]),
+                "rollout_cohorts": 1,
+                "treated_change": float(treated[c, t] * weight / weight),
+                "comparison_change": float(comparison[c, t] * weight / weight),
+                "treated_pre_rollout_mean": float(cell_base[c, t]) / weight,
                 "result_type": "group_time",
                 "result_key": f"group_time:{week_date(cohort_week).isoformat()}:{week_date(week).isoformat()}",
                 "cohort_week_start": week_date(cohort_week),
