@@ -94,12 +94,20 @@ scope_teams as (
 ),
 
 scope_events as (
-    -- the join key of events to scopes: a team, or null for the org (every event)
+    -- the join key of events to scopes (_delivery_scope_match): each scope's member teams,
+    -- and for the org also the key of events of no known team, which count in the org only
     select distinct
         scope_type,
         scope_name,
-        case when scope_type = 'org' then null else team_name end as team_name
+        team_name as member_team_name
     from scope_teams
+    {%- if 'org' in scopes %}
+    union  -- distinct: a team that happened to be called that would still count once
+    select
+        'org' as scope_type,
+        'all' as scope_name,
+        '{{ _delivery_no_team() }}' as member_team_name
+    {%- endif %}
 ),
 
 ---------- periods
@@ -578,11 +586,24 @@ select * from final
 
 {#- The join that puts an event of team `team_expr` into its scope rows (scope_events): its
     team's and its team's cohort's by the team, and, when the org is a scope, the org's
-    (every event, also those of no known team). -#}
+    (every event, also those of no known team: their key is _delivery_no_team()). An
+    equality, so the engine hashes it (an `or ... is null` here was a nested loop over every
+    event and scope row: fct_delivery_scope_quarterly's 9 s at full bench size). -#}
 {% macro _delivery_scope_match(scopes, team_expr) -%}
+    {%- if 'org' in scopes %}
+    left join teams as scope_known_teams
+        on {{ team_expr }} = scope_known_teams.team_name
     inner join scope_events
-        on {{ team_expr }} = scope_events.team_name
-        {%- if 'org' in scopes %} or scope_events.team_name is null{% endif %}
+        on coalesce(scope_known_teams.team_name, '{{ _delivery_no_team() }}') = scope_events.member_team_name
+    {%- else %}
+    inner join scope_events
+        on {{ team_expr }} = scope_events.member_team_name
+    {%- endif %}
+{%- endmacro %}
+
+{#- The org scope's key for an event of no known team (null, or a name not in int_teams). -#}
+{% macro _delivery_no_team() -%}
+    (no known team)
 {%- endmacro %}
 
 {#- The first day of the period an event at `ts` counts in. -#}
