@@ -382,6 +382,8 @@ def bootstrap(
             effort,
         )
 
+    if not names:  # nothing to resample (the replicates below would emit no row)
+        return empty_frame()
     n_control = len(estimator.control_teams)
     for start in range(0, replicates, CHUNK):
         size = min(CHUNK, replicates - start)
