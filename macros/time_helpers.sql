@@ -47,3 +47,19 @@
 {% macro spark__iso_day_of_week(column) -%}
     extract(dayofweek_iso from {{ column }})
 {%- endmacro %}
+
+{#- A select-list expression that turns one row into one row per day from `start_date` to
+    `end_date` (both included; none when end < start), the day as a date. An expansion, not a
+    range join to a calendar: that join compares every row with every calendar day
+    (int_team_delivered_effort_daily: 2.8 s of 3.1 at full bench size). -#}
+{% macro each_day(start_date, end_date) -%}
+    {{ return(adapter.dispatch('each_day', 'ai_roi')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__each_day(start_date, end_date) -%}
+    explode(sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day))
+{%- endmacro %}
+
+{% macro duckdb__each_day(start_date, end_date) -%}
+    cast(unnest(generate_series(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day)) as date)
+{%- endmacro %}

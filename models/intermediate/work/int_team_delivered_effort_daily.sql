@@ -38,16 +38,24 @@ done_tasks as (
         and task_effort_hours > 0
 ),
 
-task_days as (
+task_each_day as (
     select
-        done_tasks.issue_id,
-        done_tasks.team_name,
-        done_tasks.task_effort_hours,
-        int_calendar_days.date_day
+        issue_id,
+        team_name,
+        task_effort_hours,
+        {{ each_day('start_day', 'done_day') }} as date_day
     from done_tasks
-    inner join int_calendar_days
-        on int_calendar_days.date_day >= done_tasks.start_day
-        and int_calendar_days.date_day <= done_tasks.done_day
+),
+
+task_days as (
+    -- the task's weekdays inside the calendar
+    select
+        task_each_day.issue_id,
+        task_each_day.team_name,
+        task_each_day.task_effort_hours,
+        task_each_day.date_day
+    from task_each_day
+    inner join int_calendar_days on task_each_day.date_day = int_calendar_days.date_day
     where int_calendar_days.is_weekday
 ),
 
