@@ -25,6 +25,24 @@ DEMO_ORG = "acme"
 DEMO_GITHUB_PULLS_API = "rest"
 
 
+def demo_history(manifest: dict[str, Any]) -> tuple[date, date]:
+    """The first and last day a generated world's sources are read for: its history
+    (`manifest["history"]`, written by the generator), widened to at least the 366 days
+    before its end. A 24-month world (the bench's) has two years of Jira, incidents and AI
+    usage: reading only the last year loses half of them and every team's baseline tasks."""
+    history = manifest.get("history") or {}
+    parameters = manifest.get("parameters") or {}
+    from ingestion.demo.generator import DEFAULT_END_DATE
+
+    end = date.fromisoformat(
+        str(history.get("end_date") or parameters.get("end_date") or DEFAULT_END_DATE)
+    )
+    start = end - timedelta(days=366)
+    if history.get("start_date"):
+        start = min(start, date.fromisoformat(str(history["start_date"])))
+    return start, end
+
+
 def demo_source_configs(
     server: Any,
     data_dir: Path,
@@ -32,11 +50,10 @@ def demo_source_configs(
     github_pulls_api: str = DEMO_GITHUB_PULLS_API,
 ) -> dict[str, dict[str, Any]]:
     """Every source pointed at the demo: API sources at the local server, files at the folders.
-    The gitlab source runs when the world hosts a team on GitLab (`manifest["gitlab"]`)."""
-    end = date.fromisoformat(str(manifest.get("end_date", "2026-10-31")))
-    start = date.fromisoformat(
-        str(manifest.get("start_date", (end - timedelta(days=366)).isoformat()))
-    )
+    The gitlab source runs when the world hosts a team on GitLab (`manifest["gitlab"]`).
+    The dated sources read the world's whole history (`manifest["history"]`), and never
+    less than the 366 days before its end."""
+    start, end = demo_history(manifest)
     configs: dict[str, dict[str, Any]] = {
         "files": {"path": str(data_dir / "files")},
         "github": {
