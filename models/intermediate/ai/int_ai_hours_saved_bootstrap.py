@@ -54,6 +54,10 @@ COLUMNS = {
 }
 
 
+#: the string columns, the same for every row of one emitted block
+SCOPE_LABELS = ("bootstrap_scheme", "scope_type", "scope_name")
+
+
 def weighted_median_sorted(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Per row of `counts` (replicates x values): the median of `values` (sorted ascending),
     each repeated its count times, as percentile_cont(0.5): the mean of the two middle values
@@ -299,25 +303,26 @@ def bootstrap(
         if len(estimator.ai)
         else np.array([])
     )
-    frames: list[pd.DataFrame] = []
+    # the rows, gathered as arrays and made a frame once at the end (a frame per team and
+    # chunk of replicates cost more than the resampling at 200 teams); `labels` holds each
+    # emitted block's (scheme, scope type, scope name), `label_index` its rows' entry
+    labels: list[tuple[str, str, str]] = []
+    blocks: dict[str, list[np.ndarray]] = {
+        name: [] for name in ("label_index", *COLUMNS) if name not in SCOPE_LABELS
+    }
 
     def emit(replicate_ids, scheme, scope_type, scope_name, hours, value, effort) -> None:
         if hours.size == 0:
             return
-        grid = np.repeat(replicate_ids, len(months))
-        frame = pd.DataFrame(
-            {
-                "replicate_id": grid,
-                "bootstrap_scheme": scheme,
-                "scope_type": scope_type,
-                "scope_name": scope_name,
-                "month_start": np.tile(months, len(replicate_ids)),
-                "hours_saved": hours.reshape(-1),
-                "value_of_hours_saved_usd": value.reshape(-1),
-                "ai_effort_hours": np.broadcast_to(effort, hours.shape).reshape(-1),
-            }
-        )
-        frames.append(frame[frame["ai_effort_hours"] > 0])
+        effort_grid = np.broadcast_to(effort, hours.shape).reshape(-1)
+        keep = effort_grid > 0
+        blocks["label_index"].append(np.full(int(keep.sum()), len(labels)))
+        labels.append((scheme, scope_type, scope_name))
+        blocks["replicate_id"].append(np.repeat(replicate_ids, len(months))[keep])
+        blocks["month_start"].append(np.tile(months, len(replicate_ids))[keep])
+        blocks["hours_saved"].append(hours.reshape(-1)[keep])
+        blocks["value_of_hours_saved_usd"].append(value.reshape(-1)[keep])
+        blocks["ai_effort_hours"].append(effort_grid[keep])
 
     # per team: the tasks with a measured saving (a class without any reference, or a team
     # without baseline tasks, has none: null in the SQL model, left out here too)
@@ -470,10 +475,18 @@ def bootstrap(
                 weighted_value * scale,
                 scope_effort,
             )
-    if not frames:
+    if not labels:
         return empty_frame()
-    out = pd.concat(frames, ignore_index=True)
-    return out.astype(COLUMNS)
+    label_index = np.concatenate(blocks["label_index"])
+    columns: dict[str, np.ndarray] = {}
+    for name in COLUMNS:
+        if name in SCOPE_LABELS:
+            position = SCOPE_LABELS.index(name)
+            values = np.array([label[position] for label in labels], dtype=object)
+            columns[name] = values[label_index]
+        else:
+            columns[name] = np.concatenate(blocks[name])
+    return pd.DataFrame(columns).astype(COLUMNS)
 
 
 def empty_frame() -> pd.DataFrame:
