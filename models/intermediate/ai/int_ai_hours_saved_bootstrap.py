@@ -496,9 +496,29 @@ def empty_frame() -> pd.DataFrame:
 def model(dbt, session):
     dbt.config(materialized="table")
     method = str(dbt.config.get("hours_saved_method"))
-    work_items = to_pandas(dbt.ref("int_work_items_enriched"))
-    teams = to_pandas(dbt.ref("int_teams"))
-    hours_saved = to_pandas(dbt.ref("int_ai_task_hours_saved"))
+    # only the columns used: the work items carry ~40 (a wide frame of 400k rows cost
+    # memory beside the replicates in dbt's own process)
+    work_items = to_pandas(
+        dbt.ref("int_work_items_enriched"),
+        [
+            "issue_id",
+            "team_name",
+            "issue_type",
+            "is_done",
+            "done_at",
+            "task_class",
+            "phase",
+            "is_ai_assisted",
+            "task_effort_hours",
+        ],
+    )
+    teams = to_pandas(
+        dbt.ref("int_teams"),
+        ["team_name", "cohort", "baseline_start_date", "reference_date", "impact_start_date"],
+    )
+    hours_saved = to_pandas(
+        dbt.ref("int_ai_task_hours_saved"), ["issue_id", "loaded_hourly_cost_usd"]
+    )
     if (
         method not in ("measured", "measured_control_adjusted")
         or work_items.empty
@@ -551,11 +571,12 @@ def model(dbt, session):
     return typed(session, frame)
 
 
-def to_pandas(relation) -> pd.DataFrame:
-    """A ref as pandas: a DuckDB relation (.df()) or a Spark DataFrame (.toPandas())."""
+def to_pandas(relation, columns: list[str]) -> pd.DataFrame:
+    """Columns of a ref as pandas: a DuckDB relation (.project, .df()) or a Spark DataFrame
+    (.select, .toPandas())."""
     if hasattr(relation, "toPandas"):
-        return relation.toPandas()
-    return relation.df()
+        return relation.select(*columns).toPandas()
+    return relation.project(", ".join(columns)).df()
 
 
 SPARK_SCHEMA = (
