@@ -35,6 +35,8 @@ the same data, var('bootstrap_replicates') and var('bootstrap_seed') give the sa
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -44,9 +46,11 @@ CHUNK = 100
 
 COLUMNS = {
     "replicate_id": "int64",
-    "bootstrap_scheme": "object",
-    "scope_type": "object",
-    "scope_name": "object",
+    # categorical: millions of rows share a few hundred names (as objects they were most of
+    # the frame's memory at 200 teams); the SQL relation casts them to varchar
+    "bootstrap_scheme": "category",
+    "scope_type": "category",
+    "scope_name": "category",
     "month_start": "datetime64[ns]",
     "hours_saved": "float64",
     "value_of_hours_saved_usd": "float64",
@@ -478,12 +482,16 @@ def bootstrap(
     if not labels:
         return empty_frame()
     label_index = np.concatenate(blocks["label_index"])
-    columns: dict[str, np.ndarray] = {}
+    columns: dict[str, Any] = {}
     for name in COLUMNS:
         if name in SCOPE_LABELS:
-            position = SCOPE_LABELS.index(name)
-            values = np.array([label[position] for label in labels], dtype=object)
-            columns[name] = values[label_index]
+            names = [label[SCOPE_LABELS.index(name)] for label in labels]
+            categories = sorted(set(names))
+            code = {value: index for index, value in enumerate(categories)}
+            block_codes = np.array([code[value] for value in names])
+            columns[name] = pd.Categorical.from_codes(
+                block_codes[label_index], categories=categories
+            )
         else:
             columns[name] = np.concatenate(blocks[name])
     return pd.DataFrame(columns).astype(COLUMNS)
