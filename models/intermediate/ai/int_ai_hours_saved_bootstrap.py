@@ -485,10 +485,10 @@ def bootstrap(
     columns: dict[str, Any] = {}
     for name in COLUMNS:
         if name in SCOPE_LABELS:
-            names = [label[SCOPE_LABELS.index(name)] for label in labels]
-            categories = sorted(set(names))
+            block_values = [label[SCOPE_LABELS.index(name)] for label in labels]
+            categories = sorted(set(block_values))
             code = {value: index for index, value in enumerate(categories)}
-            block_codes = np.array([code[value] for value in names])
+            block_codes = np.array([code[value] for value in block_values])
             columns[name] = pd.Categorical.from_codes(
                 block_codes[label_index], categories=categories
             )
@@ -504,8 +504,8 @@ def empty_frame() -> pd.DataFrame:
 def model(dbt, session):
     dbt.config(materialized="table")
     method = str(dbt.config.get("hours_saved_method"))
-    # only the columns used: the work items carry ~40 (a wide frame of 400k rows cost
-    # memory beside the replicates in dbt's own process)
+    # only the columns used (the work items carry 20; every copy of them in dbt's own
+    # process sits beside the replicates)
     work_items = to_pandas(
         dbt.ref("int_work_items_enriched"),
         [
