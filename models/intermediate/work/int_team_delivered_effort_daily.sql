@@ -36,6 +36,9 @@ done_tasks as (
         and started_at is not null
         and done_at is not null
         and task_effort_hours > 0
+        -- a task done before it started (bad dates) has no days: Spark's sequence() would
+        -- fail on it rather than return none
+        and cast(started_at as date) <= cast(done_at as date)
 ),
 
 task_each_day as (
