@@ -26,8 +26,10 @@ done_tasks as (
     select
         issue_id,
         team_name,
-        cast(started_at as date) as start_day,
-        cast(done_at as date) as done_day,
+        -- inside the calendar (the days a task can count on): a bad date such as 1970-01-01
+        -- or 2999-12-31 would otherwise expand into tens of thousands of days
+        greatest(cast(started_at as date), cast('{{ var('calendar_start_date') }}' as date)) as start_day,
+        least(cast(done_at as date), cast('{{ var('calendar_end_date') }}' as date)) as done_day,
         task_effort_hours
     from int_work_items_enriched
     where
@@ -36,9 +38,6 @@ done_tasks as (
         and started_at is not null
         and done_at is not null
         and task_effort_hours > 0
-        -- a task done before it started (bad dates) has no days: Spark's sequence() would
-        -- fail on it rather than return none
-        and cast(started_at as date) <= cast(done_at as date)
 ),
 
 task_each_day as (
@@ -48,6 +47,9 @@ task_each_day as (
         task_effort_hours,
         {{ each_day('start_day', 'done_day') }} as date_day
     from done_tasks
+    -- a task done before it started (bad dates), or wholly outside the calendar, has no
+    -- days: Spark's sequence() would fail on it rather than return none
+    where start_day <= done_day
 ),
 
 task_days as (
