@@ -34,13 +34,28 @@ def demo_history(manifest: dict[str, Any]) -> tuple[date, date]:
     parameters = manifest.get("parameters") or {}
     from ingestion.demo.generator import DEFAULT_END_DATE
 
-    end = date.fromisoformat(
-        str(history.get("end_date") or parameters.get("end_date") or DEFAULT_END_DATE)
-    )
+    if history.get("end_date"):
+        end = _manifest_date(history["end_date"], "history.end_date")
+    elif parameters.get("end_date"):
+        end = _manifest_date(parameters["end_date"], "parameters.end_date")
+    else:
+        end = _manifest_date(DEFAULT_END_DATE, "the generator's DEFAULT_END_DATE")
     start = end - timedelta(days=366)
     if history.get("start_date"):
-        start = min(start, date.fromisoformat(str(history["start_date"])))
+        start = min(start, _manifest_date(history["start_date"], "history.start_date"))
     return start, end
+
+
+def _manifest_date(value: Any, field: str) -> date:
+    """A date of the world's manifest, or an error naming the field and the rule broken (a
+    hand-edited manifest.json is the only way a generated world gets a bad one)."""
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(
+            f"demo world manifest (manifest.json): {field} = {value!r} is not a calendar "
+            "date in ISO form (YYYY-MM-DD)"
+        ) from None
 
 
 def demo_source_configs(

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from ingestion.demo_job import demo_history, demo_source_configs
 
 SERVER = SimpleNamespace(
@@ -50,3 +52,15 @@ def test_the_end_comes_from_the_world() -> None:
     )
     # nothing said: the generator's default end date
     assert demo_history({}) == (date(2025, 10, 30), date(2026, 10, 31))
+
+
+def test_a_malformed_date_names_the_field_and_the_rule() -> None:
+    # a hand-edited manifest: the error says which field, its value and the form expected
+    with pytest.raises(ValueError) as raised:
+        demo_history({"history": {"start_date": "2024-13-01", "end_date": "2026-10-31"}})
+    assert str(raised.value) == (
+        "demo world manifest (manifest.json): history.start_date = '2024-13-01' is not a "
+        "calendar date in ISO form (YYYY-MM-DD)"
+    )
+    with pytest.raises(ValueError, match=r"parameters\.end_date = '30/06/2025'"):
+        demo_history({"parameters": {"end_date": "30/06/2025"}})
