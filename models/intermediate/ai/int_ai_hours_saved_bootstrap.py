@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 #: replicates computed at a time (bounds memory at large sizes)
 CHUNK = 100
@@ -134,21 +133,18 @@ class HoursSavedEstimator:
         self.control_team_index = np.searchsorted(
             self.control_teams, self.control["team_name"].to_numpy()
         )
-        # control statistics only need sums per done day and class: a sparse task -> (day,
-        # class) matrix turns any task weights into those sums, and a window's sums are
-        # differences of their running totals over days
+        # control statistics only need sums per done day and class: each task's (day, class)
+        # cell turns any task weights into those sums (a bincount per replicate), and a
+        # window's sums are differences of their running totals over days
         done = self.control["done_date"].to_numpy(dtype="datetime64[ns]")
         self.control_days = np.unique(done)
-        cell = (
+        self.control_cell = (
             np.searchsorted(self.control_days, done) * len(self.classes)
             + self.control["class_index"].to_numpy()
         )
-        rows = np.arange(len(self.control))
-        shape = (len(self.control), len(self.control_days) * len(self.classes))
-        self.control_cells = sparse.csr_matrix((np.ones(len(rows)), (rows, cell)), shape=shape)
-        self.control_log_cells = sparse.csr_matrix(
-            (self.control["log_relative"].to_numpy(dtype=float), (rows, cell)), shape=shape
-        )
+        self.control_cell_count = len(self.control_days) * len(self.classes)
+        self.control_log_relative = self.control["log_relative"].to_numpy(dtype=float)
+        self._cell_index: dict[int, np.ndarray] = {}
         self.control_ranges = []
         for window in self.windows.itertuples():
             edges = [
@@ -175,9 +171,17 @@ class HoursSavedEstimator:
         """Per window: ((weights, weighted log effort) per class in the baseline window, the same
         in the phase window), each replicates x classes."""
         replicates, classes = weights.shape[0], len(self.classes)
+        if replicates not in self._cell_index:  # replicate r's cells are r x cells + cell
+            self._cell_index[replicates] = (
+                np.arange(replicates)[:, None] * self.control_cell_count + self.control_cell
+            ).reshape(-1)
+        index = self._cell_index[replicates]
+        bins = replicates * self.control_cell_count
         running = []
-        for cells in (self.control_cells, self.control_log_cells):
-            per_cell = np.asarray((cells.T @ weights.T).T).reshape(replicates, -1, classes)
+        for task_weights in (weights, weights * self.control_log_relative):
+            per_cell = np.bincount(
+                index, weights=np.ascontiguousarray(task_weights).reshape(-1), minlength=bins
+            ).reshape(replicates, -1, classes)
             zero = np.zeros((replicates, 1, classes))
             running.append(np.concatenate([zero, per_cell.cumsum(axis=1)], axis=1))
         counts, logs = running
@@ -266,8 +270,12 @@ class HoursSavedEstimator:
         return expected - tasks["task_effort_hours"].to_numpy()[None, :]
 
 
-def _strata(months: np.ndarray) -> list[np.ndarray]:
-    return [np.where(months == month)[0] for month in np.unique(months)]
+def _blocks(values: np.ndarray, team: dict[str, Any], months: int) -> np.ndarray:
+    """Per replicate and month: the sum of `values` (replicates x the team's tasks ordered by
+    month) over each month's block of tasks; 0 for a month without tasks."""
+    out = np.zeros((values.shape[0], months))
+    out[:, team["block_months"]] = np.add.reduceat(values, team["blocks"], axis=1)
+    return out
 
 
 def _monthly(
@@ -302,11 +310,8 @@ def bootstrap(
     `cohorts`: team -> cohort. Returns the replicate rows (COLUMNS)."""
     estimator = HoursSavedEstimator(tasks, k, min_control_tasks)
     rng = np.random.default_rng(seed)
-    months = (
-        np.array(sorted(estimator.ai["month_start"].unique()))
-        if len(estimator.ai)
-        else np.array([])
-    )
+    # datetime64, not Timestamp objects (object comparisons made every lookup slow)
+    months = np.unique(estimator.ai["month_start"].to_numpy(dtype="datetime64[ns]"))
     # the rows, gathered as arrays and made a frame once at the end (a frame per team and
     # chunk of replicates cost more than the resampling at 200 teams); `labels` holds each
     # emitted block's (scheme, scope type, scope name), `label_index` its rows' entry
@@ -341,9 +346,18 @@ def bootstrap(
         tasks_of_team = tasks_of_team[known]
         if len(tasks_of_team) == 0:
             continue
-        month_index = np.searchsorted(months, tasks_of_team["month_start"].to_numpy())
+        month_index = np.searchsorted(
+            months, tasks_of_team["month_start"].to_numpy(dtype="datetime64[ns]")
+        )
         rate = np.nan_to_num(tasks_of_team["loaded_hourly_cost_usd"].to_numpy(dtype=float))
         effort = tasks_of_team["task_effort_hours"].to_numpy()
+        # the replicates work on the tasks ordered by month (stable: a month's tasks keep
+        # their order, so each month's resampled counts fall on the same tasks as before),
+        # which makes a month's sum one contiguous block
+        by_month = np.argsort(month_index, kind="stable")
+        sorted_months = month_index[by_month]
+        starts = np.flatnonzero(np.r_[True, sorted_months[1:] != sorted_months[:-1]])
+        class_index = tasks_of_team["class_index"].to_numpy()[by_month]
         ones = np.ones((1, len(tasks_of_team)))
         team_effort = _monthly(effort[None, :], ones, month_index, len(months))[0]
         baseline = estimator.baseline[team]
@@ -361,6 +375,17 @@ def bootstrap(
             "monthly_effort": team_effort,
             "point": _monthly(point[known][None, :], ones, month_index, len(months)),
             "point_value": _monthly((point[known] * rate)[None, :], ones, month_index, len(months)),
+            "by_month": by_month,
+            "blocks": starts,
+            "block_months": sorted_months[starts],
+            "block_sizes": np.diff(np.r_[starts, len(by_month)]),
+            "sorted_class": class_index,
+            "sorted_cell": (
+                tasks_of_team["window_index"].to_numpy()[by_month] * len(estimator.classes)
+                + class_index
+            ),
+            "sorted_rate": rate[by_month][None, :],
+            "sorted_effort": effort[by_month][None, :],
         }
     names = sorted(teams)
     point_hours = {team: teams[team]["point"] for team in names}
@@ -425,18 +450,25 @@ def bootstrap(
             entry = teams[team]
             baseline_counts = resample_counts(rng, len(estimator.baseline[team]), size)
             counterfactual = estimator.counterfactual(team, baseline_counts)
+            # tasks ordered by month (entry["by_month"]); the draws are made in the tasks'
+            # own order, as they always were, then put in that order
             task_counts = np.zeros((size, len(entry["tasks"])))
-            for members in _strata(entry["month_index"]):
-                task_counts[:, members] = resample_counts(rng, len(members), size)
-            rate = entry["rate"][None, :]
+            for start, length in zip(entry["blocks"], entry["block_sizes"], strict=True):
+                task_counts[:, start : start + length] = resample_counts(rng, length, size)
             residuals = entry["residuals"]
-            draws = residuals[rng.integers(0, len(residuals), size=task_counts.shape)]
-            effort = entry["effort"][None, :]
+            draw_index = rng.integers(0, len(residuals), size=task_counts.shape)
+            draws = residuals[draw_index[:, entry["by_month"]]]
+            rate, effort = entry["sorted_rate"], entry["sorted_effort"]
+            class_counterfactual = counterfactual[:, entry["sorted_class"]]
             for control, store in ((control_within, "within"), (control_two_stage, "two_stage")):
-                expected = estimator.savings(entry["tasks"], counterfactual, control) + effort
+                expected = (
+                    class_counterfactual
+                    if control is None
+                    else class_counterfactual * control.reshape(size, -1)[:, entry["sorted_cell"]]
+                )
                 saved = expected * draws - effort
-                hours = _monthly(saved, task_counts, entry["month_index"], len(months))
-                value = _monthly(saved * rate, task_counts, entry["month_index"], len(months))
+                hours = _blocks(task_counts * saved, entry, len(months))
+                value = _blocks(task_counts * (saved * rate), entry, len(months))
                 if store == "within":
                     emit(
                         replicate_ids,
@@ -449,9 +481,7 @@ def bootstrap(
                     )
                 else:
                     hours_within[team], value_within[team] = hours, value
-                    effort_within[team] = _monthly(
-                        entry["effort"][None, :], task_counts, entry["month_index"], len(months)
-                    )
+                    effort_within[team] = _blocks(task_counts * effort, entry, len(months))
         for (scope_type, scope_name), members in sorted(scopes.items()):
             columns = [names.index(t) for t in members]
             weights = team_weights[:, columns]
