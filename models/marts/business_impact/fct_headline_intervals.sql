@@ -162,10 +162,26 @@ replicate_ids as (
     where replicate_id > 0
 ),
 
+scope_keys as (
+    -- a number per scope: the replicates' running sums are partitioned by it (sorting
+    -- millions of rows on two strings cost more than the sums)
+    select
+        scope_type,
+        scope_name,
+        row_number() over (order by scope_type, scope_name) as scope_key
+    from (
+        select distinct
+            scope_type,
+            scope_name
+        from scope_months
+    ) as scopes
+),
+
 replicate_months as (
     -- every replicate x scope x month; a month without bootstrap rows saved 0 hours
     select
         replicate_ids.replicate_id,
+        scope_keys.scope_key,
         scope_months.scope_type,
         scope_months.scope_name,
         scope_months.month_start,
@@ -173,6 +189,9 @@ replicate_months as (
         coalesce(bootstrap.hours_saved, 0) as hours_saved,
         coalesce(bootstrap.value_of_hours_saved_usd, 0) as value_of_hours_saved_usd
     from scope_months
+    inner join scope_keys
+        on scope_months.scope_type = scope_keys.scope_type
+        and scope_months.scope_name = scope_keys.scope_name
     cross join replicate_ids
     left join bootstrap
         on replicate_ids.replicate_id = bootstrap.replicate_id
@@ -181,23 +200,60 @@ replicate_months as (
         and scope_months.month_start = bootstrap.month_start
 ),
 
-replicate_periods as (
+replicate_quarters as (
     select
-        replicate_months.replicate_id,
-        replicate_months.scope_type,
-        replicate_months.scope_name,
-        periods.period_type,
-        periods.period_start,
-        sum(replicate_months.hours_saved) as hours_saved,
-        sum(replicate_months.value_of_hours_saved_usd) as value_of_hours_saved_usd
+        replicate_id,
+        scope_type,
+        scope_name,
+        cast({{ dbt.date_trunc('quarter', 'month_start') }} as date) as period_start,
+        sum(hours_saved) as hours_saved,
+        sum(value_of_hours_saved_usd) as value_of_hours_saved_usd
     from replicate_months
-    inner join periods on replicate_months.month_start = periods.month_start
+    group by replicate_id, scope_type, scope_name, cast({{ dbt.date_trunc('quarter', 'month_start') }} as date)
+),
+
+replicate_periods as (
+    -- the three periods of the points, from the months up (a month is its own period, a
+    -- quarter sums its months, the total its quarters): no month row is repeated per period
+    select
+        replicate_id,
+        scope_type,
+        scope_name,
+        'month' as period_type,
+        month_start as period_start,
+        hours_saved,
+        value_of_hours_saved_usd
+    from replicate_months
+
+    union all
+
+    select
+        replicate_id,
+        scope_type,
+        scope_name,
+        'quarter' as period_type,
+        period_start,
+        hours_saved,
+        value_of_hours_saved_usd
+    from replicate_quarters
+
+    union all
+
+    select
+        replicate_quarters.replicate_id,
+        replicate_quarters.scope_type,
+        replicate_quarters.scope_name,
+        'total' as period_type,
+        first_month.first_month_start as period_start,
+        sum(replicate_quarters.hours_saved) as hours_saved,
+        sum(replicate_quarters.value_of_hours_saved_usd) as value_of_hours_saved_usd
+    from replicate_quarters
+    cross join first_month
     group by
-        replicate_months.replicate_id,
-        replicate_months.scope_type,
-        replicate_months.scope_name,
-        periods.period_type,
-        periods.period_start
+        replicate_quarters.replicate_id,
+        replicate_quarters.scope_type,
+        replicate_quarters.scope_name,
+        first_month.first_month_start
 ),
 
 quantiles as (
@@ -220,15 +276,14 @@ quantiles as (
 replicate_running as (
     select
         replicate_id,
-        scope_type,
-        scope_name,
+        scope_key,
         month_start,
         sum(ai_total_cost_usd) over (
-            partition by replicate_id, scope_type, scope_name order by month_start
+            partition by replicate_id, scope_key order by month_start
             rows between unbounded preceding and current row
         ) as cumulative_cost,
         sum(value_of_hours_saved_usd - ai_total_cost_usd) over (
-            partition by replicate_id, scope_type, scope_name order by month_start
+            partition by replicate_id, scope_key order by month_start
             rows between unbounded preceding and current row
         ) as cumulative_gain
     from replicate_months
@@ -237,8 +292,8 @@ replicate_running as (
 replicate_paybacks as (
     select
         replicate_ids.replicate_id,
-        scopes.scope_type,
-        scopes.scope_name,
+        scope_keys.scope_type,
+        scope_keys.scope_name,
         min(
             case
                 when replicate_running.cumulative_cost > 0 and replicate_running.cumulative_gain >= 0
@@ -246,17 +301,11 @@ replicate_paybacks as (
             end
         ) as payback_month
     from replicate_ids
-    cross join (
-        select distinct
-            scope_type,
-            scope_name
-        from scope_months
-    ) as scopes
+    cross join scope_keys
     left join replicate_running
         on replicate_ids.replicate_id = replicate_running.replicate_id
-        and scopes.scope_type = replicate_running.scope_type
-        and scopes.scope_name = replicate_running.scope_name
-    group by replicate_ids.replicate_id, scopes.scope_type, scopes.scope_name
+        and scope_keys.scope_key = replicate_running.scope_key
+    group by replicate_ids.replicate_id, scope_keys.scope_type, scope_keys.scope_name
 ),
 
 payback_ranks as (
