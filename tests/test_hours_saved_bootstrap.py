@@ -145,3 +145,23 @@ def test_same_seed_same_replicates_other_seed_others(boot: ModuleType) -> None:
     other = boot.bootstrap(three_teams(), cohorts, 5, 3, 20, 12, False)
     pd.testing.assert_frame_equal(first, again)
     assert not np.allclose(first.hours_saved, other.hours_saved)
+
+
+def test_a_far_future_done_date_keeps_its_month(boot: ModuleType) -> None:
+    """A task whose done date is a typo far in the future (3999-03-11, past the 2262 limit of
+    nanosecond timestamps) stays in its own month, as it does in int_ai_task_hours_saved:
+    its 15 h task saved -3 h (measured, no control; test above), the 7 h task 5 h."""
+    frame = tasks(
+        [
+            ("t", "baseline", False, 8, date(2026, 1, 5)),
+            ("t", "baseline", False, 10, date(2026, 1, 6)),
+            ("t", "baseline", False, 18, date(2026, 1, 7)),
+            ("t", "adoption", True, 7, date(2026, 3, 10)),
+            ("t", "adoption", True, 15, date(3999, 3, 11)),
+        ]
+    )
+    out = boot.bootstrap(frame, {"t": "treatment"}, 5, 3, 10, 1, False)
+    point = out[(out.replicate_id == 0) & (out.scope_type == "team")]
+    assert [str(month)[:10] for month in point.month_start] == ["2026-03-01", "3999-03-01"]
+    assert point.hours_saved.tolist() == pytest.approx([5.0, -3.0])
+    assert sorted({str(month)[:10] for month in out.month_start}) == ["2026-03-01", "3999-03-01"]

@@ -50,12 +50,17 @@ COLUMNS = {
     "bootstrap_scheme": "category",
     "scope_type": "category",
     "scope_name": "category",
-    "month_start": "datetime64[ns]",
+    # microseconds, as pandas reads DuckDB's timestamps: nanoseconds end in 2262, and a
+    # typo'd done date past that (3999) would wrap to another month silently
+    "month_start": "datetime64[us]",
     "hours_saved": "float64",
     "value_of_hours_saved_usd": "float64",
     "ai_effort_hours": "float64",
 }
 
+
+#: every date the model handles, in one unit that holds any date a source may carry
+TIME_UNIT = COLUMNS["month_start"]
 
 #: the string columns, the same for every row of one emitted block
 SCOPE_LABELS = ("bootstrap_scheme", "scope_type", "scope_name")
@@ -104,7 +109,7 @@ class HoursSavedEstimator:
         tasks["normalised"] = tasks["task_effort_hours"] / self.reference[tasks["class_index"]]
 
         ai = tasks[tasks["is_treated"]].copy()
-        far = pd.Timestamp("2262-04-01")
+        far = pd.Timestamp("9999-12-31")
         ai["phase_start_date"] = ai["reference_date"].where(
             ai["phase"] == "adoption", ai["impact_start_date"]
         )
@@ -136,7 +141,7 @@ class HoursSavedEstimator:
         # control statistics only need sums per done day and class: each task's (day, class)
         # cell turns any task weights into those sums (a bincount per replicate), and a
         # window's sums are differences of their running totals over days
-        done = self.control["done_date"].to_numpy(dtype="datetime64[ns]")
+        done = self.control["done_date"].to_numpy(dtype=TIME_UNIT)
         self.control_days = np.unique(done)
         self.control_cell = (
             np.searchsorted(self.control_days, done) * len(self.classes)
@@ -148,7 +153,7 @@ class HoursSavedEstimator:
         self.control_ranges = []
         for window in self.windows.itertuples():
             edges = [
-                np.datetime64(day, "ns")
+                np.datetime64(day).astype(TIME_UNIT)
                 for day in (
                     window.baseline_start_date,
                     window.reference_date,
@@ -278,23 +283,6 @@ def _blocks(values: np.ndarray, team: dict[str, Any], months: int) -> np.ndarray
     return out
 
 
-def _monthly(
-    values: np.ndarray, counts: np.ndarray, month_index: np.ndarray, months: int
-) -> np.ndarray:
-    """Sum of counts x values per replicate and month (nan values: unknown, the month is nan)."""
-    product = np.broadcast_to(
-        counts * values, (max(values.shape[0], counts.shape[0]), len(month_index))
-    )
-    out = np.zeros((product.shape[0], months))
-    if len(month_index) == 0:
-        return out
-    order = np.argsort(month_index, kind="stable")
-    ordered = month_index[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    out[:, ordered[starts]] = np.add.reduceat(product[:, order], starts, axis=1)
-    return out
-
-
 def bootstrap(
     tasks: pd.DataFrame,
     cohorts: dict[str, str],
@@ -311,7 +299,7 @@ def bootstrap(
     estimator = HoursSavedEstimator(tasks, k, min_control_tasks)
     rng = np.random.default_rng(seed)
     # datetime64, not Timestamp objects (object comparisons made every lookup slow)
-    months = np.unique(estimator.ai["month_start"].to_numpy(dtype="datetime64[ns]"))
+    months = np.unique(estimator.ai["month_start"].to_numpy(dtype=TIME_UNIT))
     # the rows, gathered as arrays and made a frame once at the end (a frame per team and
     # chunk of replicates cost more than the resampling at 200 teams); `labels` holds each
     # emitted block's (scheme, scope type, scope name), `label_index` its rows' entry
@@ -347,34 +335,25 @@ def bootstrap(
         if len(tasks_of_team) == 0:
             continue
         month_index = np.searchsorted(
-            months, tasks_of_team["month_start"].to_numpy(dtype="datetime64[ns]")
+            months, tasks_of_team["month_start"].to_numpy(dtype=TIME_UNIT)
         )
         rate = np.nan_to_num(tasks_of_team["loaded_hourly_cost_usd"].to_numpy(dtype=float))
         effort = tasks_of_team["task_effort_hours"].to_numpy()
-        # the replicates work on the tasks ordered by month (stable: a month's tasks keep
-        # their order, so each month's resampled counts fall on the same tasks as before),
-        # which makes a month's sum one contiguous block
+        # the team's tasks ordered by month (stable: a month's tasks keep their order, so
+        # each month's resampled counts fall on the same tasks as with strata), which makes
+        # a month's sum one contiguous block
         by_month = np.argsort(month_index, kind="stable")
         sorted_months = month_index[by_month]
         starts = np.flatnonzero(np.r_[True, sorted_months[1:] != sorted_months[:-1]])
         class_index = tasks_of_team["class_index"].to_numpy()[by_month]
-        ones = np.ones((1, len(tasks_of_team)))
-        team_effort = _monthly(effort[None, :], ones, month_index, len(months))[0]
         baseline = estimator.baseline[team]
         residuals = (
             baseline["task_effort_hours"].to_numpy()
             / counterfactual[0, baseline["class_index"].to_numpy()]
         )
         residuals = residuals[np.isfinite(residuals)]
-        teams[team] = {
+        entry = {
             "residuals": residuals / residuals.mean() if len(residuals) else np.ones(1),
-            "tasks": tasks_of_team,
-            "month_index": month_index,
-            "rate": rate,
-            "effort": effort,
-            "monthly_effort": team_effort,
-            "point": _monthly(point[known][None, :], ones, month_index, len(months)),
-            "point_value": _monthly((point[known] * rate)[None, :], ones, month_index, len(months)),
             "by_month": by_month,
             "blocks": starts,
             "block_months": sorted_months[starts],
@@ -387,6 +366,11 @@ def bootstrap(
             "sorted_rate": rate[by_month][None, :],
             "sorted_effort": effort[by_month][None, :],
         }
+        saved = point[known][by_month][None, :]
+        entry["monthly_effort"] = _blocks(entry["sorted_effort"], entry, len(months))[0]
+        entry["point"] = _blocks(saved, entry, len(months))
+        entry["point_value"] = _blocks(saved * entry["sorted_rate"], entry, len(months))
+        teams[team] = entry
     names = sorted(teams)
     point_hours = {team: teams[team]["point"] for team in names}
     for team in names:
@@ -452,7 +436,7 @@ def bootstrap(
             counterfactual = estimator.counterfactual(team, baseline_counts)
             # tasks ordered by month (entry["by_month"]); the draws are made in the tasks'
             # own order, as they always were, then put in that order
-            task_counts = np.zeros((size, len(entry["tasks"])))
+            task_counts = np.zeros((size, len(entry["by_month"])))
             for start, length in zip(entry["blocks"], entry["block_sizes"], strict=True):
                 task_counts[:, start : start + length] = resample_counts(rng, length, size)
             residuals = entry["residuals"]
