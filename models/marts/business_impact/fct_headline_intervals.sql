@@ -201,15 +201,23 @@ replicate_months as (
 ),
 
 replicate_quarters as (
+    -- each month's quarter as the points have it (periods: one definition of the periods)
     select
-        replicate_id,
-        scope_type,
-        scope_name,
-        cast({{ dbt.date_trunc('quarter', 'month_start') }} as date) as period_start,
-        sum(hours_saved) as hours_saved,
-        sum(value_of_hours_saved_usd) as value_of_hours_saved_usd
+        replicate_months.replicate_id,
+        replicate_months.scope_type,
+        replicate_months.scope_name,
+        periods.period_start,
+        sum(replicate_months.hours_saved) as hours_saved,
+        sum(replicate_months.value_of_hours_saved_usd) as value_of_hours_saved_usd
     from replicate_months
-    group by replicate_id, scope_type, scope_name, cast({{ dbt.date_trunc('quarter', 'month_start') }} as date)
+    inner join periods
+        on replicate_months.month_start = periods.month_start
+        and periods.period_type = 'quarter'
+    group by
+        replicate_months.replicate_id,
+        replicate_months.scope_type,
+        replicate_months.scope_name,
+        periods.period_start
 ),
 
 replicate_periods as (
