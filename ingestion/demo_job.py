@@ -39,7 +39,7 @@ def demo_history(manifest: dict[str, Any]) -> tuple[date, date]:
     elif parameters.get("end_date"):
         end = _manifest_date(parameters["end_date"], "parameters.end_date")
     else:
-        end = _manifest_date(DEFAULT_END_DATE, "the generator's DEFAULT_END_DATE")
+        end = DEFAULT_END_DATE
     start = end - timedelta(days=366)
     if history.get("start_date"):
         start = min(start, _manifest_date(history["start_date"], "history.start_date"))
