@@ -31,9 +31,15 @@
          counts are fct_team_baselines' failed, successful, rework and production
          deployments, the same frozen rows as its rates, and the period's weeks; the
          control's Day-Zero and period weeks likewise), so a window that is low by chance
-         does not also claim a small variance. The bounds are costed and floored like the
-         estimate (the restore and
-         rework efforts are fixed medians: their own uncertainty is not in the interval);
+         does not also claim a small variance. The cost's bounds carry the effort's
+         uncertainty too: each effort median has a distribution-free 90% interval (order
+         statistics, macro median_with_interval_90), read as a standard error (its width /
+         3.29), and the cost = extra x effort x rate has the variance of a product of two
+         independent estimates, rate^2 x (effort^2 var(extra) + extra^2 se^2 + var(extra) se^2);
+         cost -/+ 1.645 of its square root, floored like the estimate. Under 5 incidents (or
+         rework PRs) the effort's interval is their observed range, which holds the median less
+         than 90% of the time (4: 87.5%, 2: 50%, 1: not at all), so there the bounds are narrower
+         than stated;
          cohorts and the organisation sum their teams' bounds (conservative: the control
          change is shared). quality_adjusted_net_gain bounds combine the net gain's interval
          (tasks) and the cost's (deployments), different data, in quadrature, each side apart.
@@ -228,25 +234,32 @@ team_period_rates as (
     group by team_period_counts.team_name, team_period_counts.period_type, team_period_counts.period_start
 ),
 
-restore_effort as (
+restore_times as (
+    -- the hours of work one restore takes: its time to restore x the responders
     select
         team_name,
-        {{ percentile('time_to_restore_hours', 0.5) }} * {{ var('incident_responders') }} as restore_effort_hours
+        time_to_restore_hours * {{ var('incident_responders') }} as restore_hours
     from int_incidents_joined_to_deployments
     where deployment_id is not null and time_to_restore_hours is not null
-    group by team_name
 ),
 
-rework_effort as (
-    -- hours from a rework PR's first commit (or opening) to its merge, median per owner team
+restore_effort as (
+    -- the median per team with its distribution-free 90% interval (order statistics)
+    {{ median_with_interval_90('restore_times', 'team_name', 'restore_hours') }}
+),
+
+rework_times as (
+    -- hours from a rework PR's first commit (or opening) to its merge, per owner team
     -- (seconds, as every duration: minute boundaries are counted differently per engine)
     select
         owner_team_name as team_name,
-        {{ percentile(hours_between('coalesce(first_commit_authored_at, created_at)', 'merged_at'), 0.5) }}
-            as rework_effort_hours_per_deployment
+        {{ hours_between('coalesce(first_commit_authored_at, created_at)', 'merged_at') }} as rework_hours
     from int_pull_requests_enriched
     where is_rework and is_merged and merged_at is not null
-    group by owner_team_name
+),
+
+rework_effort as (
+    {{ median_with_interval_90('rework_times', 'team_name', 'rework_hours') }}
 ),
 
 team_quality as (
@@ -297,8 +310,11 @@ team_quality as (
                 else 0
             end as {{ extra }}_variance,
         {%- endfor %}
-        restore_effort.restore_effort_hours,
-        rework_effort.rework_effort_hours_per_deployment,
+        restore_effort.median_value as restore_effort_hours,
+        -- a median's standard error from its 90% interval's width: (upper - lower) / (2 x 1.645)
+        (restore_effort.median_upper_90 - restore_effort.median_lower_90) / 3.29 as restore_effort_hours_se,
+        rework_effort.median_value as rework_effort_hours_per_deployment,
+        (rework_effort.median_upper_90 - rework_effort.median_lower_90) / 3.29 as rework_effort_hours_se,
         team_period_rates.loaded_hourly_cost_usd
     from team_period_counts
     cross join control_team_count
@@ -335,21 +351,41 @@ team_extra_bounds as (
     from team_extra
 ),
 
+team_cost_half_widths as (
+    -- cost = extra deployments x effort per deployment x loaded rate; its 90% half-width =
+    -- 1.645 x its standard error, the variance of a product of two independent estimates (the
+    -- counts and the effort median come from different rows): rate^2 x (effort^2 x
+    -- var(extra) + extra^2 x se(effort)^2 + var(extra) x se(effort)^2)
+    select
+        *,
+        1.645 * loaded_hourly_cost_usd * sqrt(
+            restore_effort_hours * restore_effort_hours * extra_failed_deployments_variance
+            + extra_failed_deployments * extra_failed_deployments * restore_effort_hours_se * restore_effort_hours_se
+            + extra_failed_deployments_variance * restore_effort_hours_se * restore_effort_hours_se
+        ) as failure_cost_half_width_usd,
+        1.645 * loaded_hourly_cost_usd * sqrt(
+            rework_effort_hours_per_deployment * rework_effort_hours_per_deployment * extra_rework_deployments_variance
+            + extra_rework_deployments * extra_rework_deployments * rework_effort_hours_se * rework_effort_hours_se
+            + extra_rework_deployments_variance * rework_effort_hours_se * rework_effort_hours_se
+        ) as rework_cost_half_width_usd
+    from team_extra_bounds
+),
+
 team_costs as (
     select
         *,
         extra_failed_deployments * restore_effort_hours * loaded_hourly_cost_usd as failure_cost_signed_usd,
         extra_rework_deployments * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
             as rework_cost_signed_usd,
-        extra_failed_deployments_lower_90 * restore_effort_hours * loaded_hourly_cost_usd
+        extra_failed_deployments * restore_effort_hours * loaded_hourly_cost_usd - failure_cost_half_width_usd
             as failure_cost_signed_usd_lower_90,
-        extra_failed_deployments_upper_90 * restore_effort_hours * loaded_hourly_cost_usd
+        extra_failed_deployments * restore_effort_hours * loaded_hourly_cost_usd + failure_cost_half_width_usd
             as failure_cost_signed_usd_upper_90,
-        extra_rework_deployments_lower_90 * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
+        extra_rework_deployments * rework_effort_hours_per_deployment * loaded_hourly_cost_usd - rework_cost_half_width_usd
             as rework_cost_signed_usd_lower_90,
-        extra_rework_deployments_upper_90 * rework_effort_hours_per_deployment * loaded_hourly_cost_usd
+        extra_rework_deployments * rework_effort_hours_per_deployment * loaded_hourly_cost_usd + rework_cost_half_width_usd
             as rework_cost_signed_usd_upper_90
-    from team_extra_bounds
+    from team_cost_half_widths
 ),
 
 team_quality_costs as (
