@@ -29,7 +29,14 @@ from typing import Any
 
 import duckdb
 
-from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF, missing_config, warehouse_path
+from ingestion.common.config import (
+    PROJECT_ROOT,
+    TELEMETRY_OFF,
+    missing_config,
+    refuse_exposed_secrets,
+    settings_dir,
+    warehouse_path,
+)
 from ingestion.common.errors import BuildRefusedError, IngestionError
 from ingestion.common.lock import warehouse_lock
 from ingestion.common.pipeline import LoadSummary, run_source
@@ -89,6 +96,7 @@ def ingest(
     (seconds) overrides `AI_ROI_RUN_DEADLINE_SECONDS`.
     """
     module = load_source_module(name)
+    refuse_exposed_secrets(settings_dir() / "secrets.toml")  # tokens no one else may read
     printer(f"==> ingest {name}")
     arguments = dict(config or {})
     if allow_empty and takes_allow_empty(name):

@@ -138,3 +138,32 @@ def test_build_refuses_after_a_failed_validation_unless_from_last_validated(
     assert main(["build", "--from-last-validated"]) == 0
     assert "building from the last validated data of files" in capsys.readouterr().out
     assert calls == [["build", "--fail-fast"]]
+
+
+def test_a_run_stops_before_loading_when_other_users_can_read_the_secrets(
+    warehouse: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.support.dlt_project import dlt_project
+
+    folder = tmp_path / "usage"
+    folder.mkdir()
+    (folder / "cursor.csv").write_text(
+        "usage_date,tool,user_login,team,suggestions_shown,suggestions_accepted\n"
+        "2026-03-02,cursor,ana,,10,4\n"
+    )
+    monkeypatch.setenv("SOURCES__AI_USAGE_FILES__PATH", str(folder))
+    secrets = '[sources.github]\ntoken = "ghp_secret"\n'
+    with dlt_project(tmp_path / "project", monkeypatch, secrets=secrets) as root:
+        path = root / ".dlt" / "secrets.toml"
+        path.chmod(0o644)  # as `cp secrets.toml.example secrets.toml` leaves it
+        assert main(["run", "ai_usage_files"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: [secrets] {path}: mode 0644 lets other users read"), err
+        assert "chmod 600" in err and "Traceback" not in err and "ghp_secret" not in err
+        assert not warehouse.exists()  # nothing loaded, not even an empty warehouse
+        path.chmod(0o600)
+        assert main(["run", "ai_usage_files"]) == 0
+    assert warehouse.exists()

@@ -22,6 +22,7 @@ import duckdb
 import pytest
 
 from ingestion.common.config import PROJECT_ROOT, TELEMETRY_OFF
+from ingestion.common.errors import SecretsExposedError
 from ingestion.common.pseudonym import (
     KEY_ENV,
     PseudonymKeyError,
@@ -109,6 +110,7 @@ def test_key_from_secrets_toml_keeps_every_character(no_key: Path) -> None:
     (no_key / ".dlt" / "secrets.toml").write_text(
         f"[sources.github]\ntoken = 'x'\n\n[ai_roi]\npseudonym_key = {escaped}\n", "utf-8"
     )
+    (no_key / ".dlt" / "secrets.toml").chmod(0o600)
     assert load_key(no_key, printer=pytest.fail) == ODD_KEY.encode()
 
 
@@ -130,6 +132,7 @@ def test_generated_key_is_appended_without_touching_existing_secrets(no_key: Pat
     settings.mkdir()
     existing = '# my tokens\n[sources.github]\ntoken = "ghp_keep_me"\n'
     (settings / "secrets.toml").write_text(existing)
+    (settings / "secrets.toml").chmod(0o600)
     key = load_key(no_key, printer=lambda line: None).decode()
     text = (settings / "secrets.toml").read_text()
     assert text.startswith(existing)
@@ -143,6 +146,7 @@ def test_generated_key_goes_into_an_existing_ai_roi_table(no_key: Path) -> None:
     (no_key / ".dlt").mkdir()
     path = no_key / ".dlt" / "secrets.toml"
     path.write_text('[ai_roi]\nother = 1\n\n[sources.jira]\napi_token = "t"\n')
+    path.chmod(0o600)
     key = load_key(no_key, printer=lambda line: None).decode()
     document = tomllib.loads(path.read_text())
     assert document["ai_roi"] == {"other": 1, "pseudonym_key": key}
@@ -170,9 +174,37 @@ def test_unparseable_secrets_file_is_not_overwritten(no_key: Path) -> None:
     (no_key / ".dlt").mkdir()
     path = no_key / ".dlt" / "secrets.toml"
     path.write_text("this is = = not toml\n")
+    path.chmod(0o600)
     with pytest.raises(PseudonymKeyError, match="not valid TOML"):
         load_key(no_key)
     assert path.read_text() == "this is = = not toml\n"
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_a_secrets_file_other_users_can_read_is_refused(no_key: Path, mode: int) -> None:
+    # a copy of secrets.toml.example under the usual umask is 0644: its tokens and key are
+    # readable by every user of the machine, and the key reverses every pseudonym
+    (no_key / ".dlt").mkdir()
+    path = no_key / ".dlt" / "secrets.toml"
+    text = '[sources.github]\ntoken = "ghp_x"\n\n[ai_roi]\npseudonym_key = "k"\n'
+    path.write_text(text)
+    path.chmod(mode)
+    with pytest.raises(SecretsExposedError) as caught:
+        load_key(no_key, printer=pytest.fail)
+    assert str(caught.value).startswith(
+        f"[secrets] {path}: mode {mode:04o} lets other users read or change it"
+    )
+    assert f"chmod 600 {path}" in str(caught.value)
+    assert path.read_text() == text and stat.S_IMODE(path.stat().st_mode) == mode
+    # the same file without a key is not completed either (its tokens are just as exposed)
+    path.write_text('[sources.github]\ntoken = "ghp_x"\n')
+    with pytest.raises(SecretsExposedError):
+        load_key(no_key, printer=pytest.fail)
+    assert path.read_text() == '[sources.github]\ntoken = "ghp_x"\n'
+    # the owner's alone (0600, or 0400): read
+    path.write_text(text)
+    path.chmod(0o400)
+    assert load_key(no_key, printer=pytest.fail) == b"k"
 
 
 def test_secrets_file_is_git_ignored() -> None:

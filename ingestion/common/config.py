@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ingestion.common.errors import SecretsExposedError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,3 +112,21 @@ def settings_dir() -> Path:
     from dlt.common.configuration.specs import PluggableRunContext
 
     return Path(Container()[PluggableRunContext].context.settings_dir).absolute()
+
+
+def refuse_exposed_secrets(path: Path) -> None:
+    """Stop when the secrets file `path` exists and users other than its owner may read or
+    change it (any group or other permission bit: a copy of `secrets.toml.example` is 0644
+    under the usual umask). It holds API tokens and the pseudonym key, whose reader can
+    reverse every pseudonym by hashing the roster; ssh refuses a readable private key the
+    same way. No effect where files carry no POSIX modes (Windows)."""
+    if os.name != "posix" or not path.is_file():
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise SecretsExposedError(
+            f"[secrets] {path}: mode {mode:04o} lets other users read or change it, and it "
+            "holds API tokens and the pseudonym key (rule: the owner's alone, mode 0600). "
+            f"Run `chmod 600 {path}`, then run again; if others could read it, rotate the "
+            "tokens and the key (README: Privacy)"
+        )

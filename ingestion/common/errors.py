@@ -56,6 +56,11 @@ class ValidationFailedError(IngestionError):
         self.note = note
 
 
+class SecretsExposedError(IngestionError):
+    """A file holding secrets (API tokens, the pseudonym key) can be read or changed by
+    users other than its owner: nothing reads it until it is the owner's alone."""
+
+
 class BuildRefusedError(IngestionError):
     """`ai-roi build` will not publish marts from data whose last check failed or whose last
     load did not finish."""

@@ -5,7 +5,8 @@ compiled SQL.
 The key is read at connection time, in this order:
 
 1. the environment variable `AI_ROI_PSEUDONYM_KEY`;
-2. `pseudonym_key` in the `[ai_roi]` table of `.dlt/secrets.toml` (git-ignored);
+2. `pseudonym_key` in the `[ai_roi]` table of `.dlt/secrets.toml` (git-ignored; refused
+   while other users may read it: `ingestion.common.config.refuse_exposed_secrets`);
 3. neither: a random 32-byte key (hex) is generated, appended to `.dlt/secrets.toml`
    (created with mode 0600; existing content is kept) and one line says where.
 
@@ -27,6 +28,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from ingestion.common.config import refuse_exposed_secrets
 
 #: environment variable holding the key (any characters; UTF-8 encoded for HMAC)
 KEY_ENV = "AI_ROI_PSEUDONYM_KEY"
@@ -140,6 +143,7 @@ def load_key(
     if configured:
         return configured.encode("utf-8")
     path = secrets_file(project_dir)
+    refuse_exposed_secrets(path)
     if path.exists():
         stored = _key_in(path.read_text(encoding="utf-8"), path)
         if stored is not None:
