@@ -286,7 +286,8 @@ def waterfall_section(con: duckdb.DuckDBPyConnection) -> tuple[Chart, str]:
             for r in teams.itertuples()
         ],
         "The waterfall's steps per team, each money figure with its 90% interval (the quality "
-        "cost's from the deployment counts; the net gain's, widened by it; the realised net "
+        "cost's from the deployment counts and the restore and rework times; the net gain's, "
+        "widened by it; the realised net "
         "gain's, also by the reinvestment rate's); the reinvestment rate (share of the hours "
         "saved that became finished work) with its 90% interval, netted only where leakage is "
         "'measured'. "

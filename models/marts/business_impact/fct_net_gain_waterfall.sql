@@ -42,7 +42,8 @@
          than stated;
          cohorts and the organisation sum their teams' bounds (conservative: the control
          change is shared). quality_adjusted_net_gain bounds combine the net gain's interval
-         (tasks) and the cost's (deployments), different data, in quadrature, each side apart.
+         (tasks) and the cost's (deployments, incidents, rework PRs), different data, in
+         quadrature, each side apart.
     3. realised_*: the part of the hours saved that became delivered work, from the one
        definition of leakage (int_leakage_team, docs/metrics.md "Leakage": the control-adjusted
        fall in the share of focus hours spent on finished work over the team's impact phase,
