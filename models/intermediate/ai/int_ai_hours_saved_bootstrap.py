@@ -262,16 +262,30 @@ class HoursSavedEstimator:
     def team_tasks(self, team: str) -> pd.DataFrame:
         return self.ai[self.ai["team_name"] == team]
 
+    @staticmethod
+    def expected_effort(
+        counterfactual: np.ndarray,
+        control: np.ndarray | None,
+        class_index: np.ndarray,
+        window_index: np.ndarray,
+    ) -> np.ndarray:
+        """Each task's effort without AI per replicate (replicates x tasks): its class's
+        counterfactual, times the control factor of its window and class when adjusted."""
+        expected = counterfactual[:, class_index]
+        if control is not None:
+            expected = expected * control[:, window_index, class_index]
+        return expected
+
     def savings(
         self, tasks: pd.DataFrame, counterfactual: np.ndarray, control: np.ndarray | None
     ) -> np.ndarray:
         """Hours saved per replicate and AI-assisted task of one team (replicates x tasks)."""
-        expected = counterfactual[:, tasks["class_index"].to_numpy()]
-        if control is not None:
-            expected = (
-                expected
-                * control[:, tasks["window_index"].to_numpy(), tasks["class_index"].to_numpy()]
-            )
+        expected = self.expected_effort(
+            counterfactual,
+            control,
+            tasks["class_index"].to_numpy(),
+            tasks["window_index"].to_numpy(),
+        )
         return expected - tasks["task_effort_hours"].to_numpy()[None, :]
 
 
@@ -359,10 +373,7 @@ def bootstrap(
             "block_months": sorted_months[starts],
             "block_sizes": np.diff(np.r_[starts, len(by_month)]),
             "sorted_class": class_index,
-            "sorted_cell": (
-                tasks_of_team["window_index"].to_numpy()[by_month] * len(estimator.classes)
-                + class_index
-            ),
+            "sorted_window": tasks_of_team["window_index"].to_numpy()[by_month],
             "sorted_rate": rate[by_month][None, :],
             "sorted_effort": effort[by_month][None, :],
         }
@@ -443,12 +454,9 @@ def bootstrap(
             draw_index = rng.integers(0, len(residuals), size=task_counts.shape)
             draws = residuals[draw_index[:, entry["by_month"]]]
             rate, effort = entry["sorted_rate"], entry["sorted_effort"]
-            class_counterfactual = counterfactual[:, entry["sorted_class"]]
             for control, store in ((control_within, "within"), (control_two_stage, "two_stage")):
-                expected = (
-                    class_counterfactual
-                    if control is None
-                    else class_counterfactual * control.reshape(size, -1)[:, entry["sorted_cell"]]
+                expected = estimator.expected_effort(
+                    counterfactual, control, entry["sorted_class"], entry["sorted_window"]
                 )
                 saved = expected * draws - effort
                 hours = _blocks(task_counts * saved, entry, len(months))
