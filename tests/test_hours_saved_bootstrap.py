@@ -80,15 +80,21 @@ def test_weighted_median_is_percentile_cont_of_the_repeated_values(boot: ModuleT
     assert np.isnan(result[4])
 
 
+#: team t's three baseline tasks, 8, 10 and 18 h (the two tests below share them)
+T_BASELINE = [
+    ("t", "baseline", False, 8, date(2026, 1, 5)),
+    ("t", "baseline", False, 10, date(2026, 1, 6)),
+    ("t", "baseline", False, 18, date(2026, 1, 7)),
+]
+
+
 def test_replicate_zero_is_the_models_estimate(boot: ModuleType) -> None:
     """The dbt unit test control_teams_slower_in_the_same_windows_add_to_the_saving: t's
     baseline 8, 10, 18 give a counterfactual of 10 x 1.2 = 12 h; control 10 -> 12.5 (x 1.25):
     task 7 h saved 12 x 1.25 - 7 = 8 h, task 15 h saved 0 h. Measured (no control): 5 and -3."""
     frame = tasks(
         [
-            ("t", "baseline", False, 8, date(2026, 1, 5)),
-            ("t", "baseline", False, 10, date(2026, 1, 6)),
-            ("t", "baseline", False, 18, date(2026, 1, 7)),
+            *T_BASELINE,
             ("t", "adoption", True, 7, date(2026, 3, 10)),
             ("t", "adoption", True, 15, date(2026, 3, 11)),
             *[("ctl", "baseline", False, 10, date(2026, 1, 10 + i)) for i in range(3)],
@@ -153,9 +159,7 @@ def test_a_far_future_done_date_keeps_its_month(boot: ModuleType) -> None:
     its 15 h task saved -3 h (measured, no control; test above), the 7 h task 5 h."""
     frame = tasks(
         [
-            ("t", "baseline", False, 8, date(2026, 1, 5)),
-            ("t", "baseline", False, 10, date(2026, 1, 6)),
-            ("t", "baseline", False, 18, date(2026, 1, 7)),
+            *T_BASELINE,
             ("t", "adoption", True, 7, date(2026, 3, 10)),
             ("t", "adoption", True, 15, date(3999, 3, 11)),
         ]
